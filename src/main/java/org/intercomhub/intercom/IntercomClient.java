@@ -1,0 +1,297 @@
+package org.intercomhub.intercom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls Intercom's REST API for one app: authentication, version header, rate-limit pacing, retries and error
+ * decoding. Thread-safe; share one instance (and its {@link RateLimiter}) between all pulls of the app.
+ *
+ * <p>Retries (exponential backoff with jitter, up to {@code maxRetries}) cover 5xx, 408, timeouts and dropped
+ * connections. Every request this client sends is a read (lists and searches are POSTs too), so repeating one is
+ * safe. 429s wait for the window to reset and do not use up retries, but are bounded by
+ * {@code maxRateLimitRetries}.
+ */
+public final class IntercomClient {
+
+    private static final Logger log = LoggerFactory.getLogger(IntercomClient.class);
+
+    private final IntercomSettings settings;
+    private final RateLimiter rateLimiter;
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final String scrollKey;
+    private final AtomicLong requestCount = new AtomicLong();
+    private final AtomicLong retryCount = new AtomicLong();
+
+    public IntercomClient(IntercomSettings settings, RateLimiter rateLimiter) {
+        this(settings, rateLimiter, new ObjectMapper());
+    }
+
+    public IntercomClient(IntercomSettings settings, RateLimiter rateLimiter, ObjectMapper mapper) {
+        this.settings = settings;
+        this.rateLimiter = rateLimiter;
+        this.mapper = mapper;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.scrollKey = ScrollPermits.appKey(settings);
+    }
+
+    public JsonNode get(String pathOrAbsoluteUrl) {
+        return get(pathOrAbsoluteUrl, Map.of());
+    }
+
+    /**
+     * GET a path under the base URL, or an absolute URL returned by Intercom (the {@code next} links of
+     * {@code /events}), which must point at the same host so the token never leaves for another server.
+     */
+    public JsonNode get(String pathOrAbsoluteUrl, Map<String, String> query) {
+        URI uri = resolve(pathOrAbsoluteUrl, query);
+        return execute("GET", uri, null);
+    }
+
+    public JsonNode post(String path, JsonNode body) {
+        return post(path, Map.of(), body);
+    }
+
+    public JsonNode post(String path, Map<String, String> query, JsonNode body) {
+        URI uri = resolve(path, query);
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(body == null ? mapper.createObjectNode() : body);
+        } catch (IOException e) {
+            throw new IntercomException("Could not serialise request body for " + path, e);
+        }
+        return execute("POST", uri, json);
+    }
+
+    /** Requests sent so far, retries included, for progress logs. */
+    public long requestCount() {
+        return requestCount.get();
+    }
+
+    /** Requests repeated after a 5xx, timeout or dropped connection. */
+    public long retryCount() {
+        return retryCount.get();
+    }
+
+    public RateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    public IntercomSettings settings() {
+        return settings;
+    }
+
+    public ObjectMapper objectMapper() {
+        return mapper;
+    }
+
+    /** Identifies the Intercom app for the one-scroll-at-a-time rule, without holding the token itself. */
+    String scrollKey() {
+        return scrollKey;
+    }
+
+    private JsonNode execute(String method, URI uri, byte[] body) {
+        int failures = 0;
+        int throttles = 0;
+        while (true) {
+            HttpRequest request = buildRequest(method, uri, body);
+            try {
+                rateLimiter.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IntercomException("Interrupted while waiting for the Intercom rate limit", e);
+            }
+            HttpResponse<byte[]> response;
+            requestCount.incrementAndGet();
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                rateLimiter.onNoResponse();
+                failures++;
+                String reason = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                if (failures > settings.maxRetries()) {
+                    throw new IntercomUnavailableException(describe(method, uri) + " failed after " + failures
+                            + " attempts: " + reason, e);
+                }
+                backOff(failures, method, uri, reason);
+                continue;
+            } catch (InterruptedException e) {
+                rateLimiter.onNoResponse();
+                Thread.currentThread().interrupt();
+                throw new IntercomException("Interrupted while calling " + describe(method, uri), e);
+            }
+            rateLimiter.onResponse(response.statusCode(), response.headers());
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return parse(response.body(), method, uri);
+            }
+            ErrorEnvelope error = ErrorEnvelope.parse(mapper, response.body());
+            if (status == 429) {
+                throttles++;
+                if (throttles > settings.maxRateLimitRetries()) {
+                    throw new IntercomApiException(status, error.code(), "still rate limited after " + throttles
+                            + " waits for " + describe(method, uri), error.requestId());
+                }
+                log.warn("Intercom rate limit hit on {} ({}); waiting for the window to reset", describe(method, uri),
+                        error.message());
+                continue; // acquire() now waits until X-RateLimit-Reset
+            }
+            if (status == 401 || status == 403) {
+                throw accessDenied(status, error, uri);
+            }
+            if (status >= 500 || status == 408) {
+                IntercomApiException failure = new IntercomApiException(status, error.code(), error.message(),
+                        error.requestId());
+                if (failure.isScrollRestartRequired()) {
+                    throw failure; // repeating the same scroll_param cannot succeed; the scroll pager restarts
+                }
+                failures++;
+                if (failures > settings.maxRetries()) {
+                    throw new IntercomUnavailableException(describe(method, uri) + " failed after " + failures
+                            + " attempts: " + failure.getMessage(), failure);
+                }
+                backOff(failures, method, uri, "HTTP " + status);
+                continue;
+            }
+            throw new IntercomApiException(status, error.code(), error.message(), error.requestId());
+        }
+    }
+
+    private HttpRequest buildRequest(String method, URI uri, byte[] body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(settings.responseTimeout())
+                .header("Authorization", "Bearer " + settings.accessToken())
+                .header("Accept", "application/json")
+                .header("Intercom-Version", settings.version())
+                .header("User-Agent", settings.userAgent());
+        if (body != null) {
+            builder.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return builder.build();
+    }
+
+    private JsonNode parse(byte[] body, String method, URI uri) {
+        if (body == null || body.length == 0) {
+            return NullNode.getInstance();
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            throw new IntercomException(describe(method, uri) + " returned a body that is not JSON", e);
+        }
+    }
+
+    private IntercomAccessDeniedException accessDenied(int status, ErrorEnvelope error, URI uri) {
+        if (status == 401) {
+            String explanation = "access token invalid or revoked (check INTERCOM_ACCESS_TOKEN)"
+                    + (error.message() == null ? "" : "; Intercom says: " + error.message());
+            return new IntercomAccessDeniedException(status, error.code(), explanation, error.requestId(), null);
+        }
+        String path = pathUnderBase(uri);
+        String permission;
+        String explanation;
+        if (!error.requiredPermissions().isEmpty()) {
+            permission = String.join(", ", error.requiredPermissions());
+            explanation = "the app lacks the permission \"" + permission + "\" needed for " + path;
+        } else {
+            permission = RequiredPermissions.inferFromPath(path);
+            explanation = permission == null
+                    ? "the app is not allowed to call " + path + " (check its permissions in the Developer Hub)"
+                    : "the app probably lacks the permission \"" + permission + "\" needed for " + path
+                            + " (inferred from the path)";
+        }
+        if (error.message() != null) {
+            explanation += "; Intercom says: " + error.message();
+        }
+        return new IntercomAccessDeniedException(status, error.code(), explanation, error.requestId(), permission);
+    }
+
+    private void backOff(int failures, String method, URI uri, String reason) {
+        retryCount.incrementAndGet();
+        long ceiling = Math.min(settings.maxBackoff().toMillis(),
+                settings.initialBackoff().toMillis() << Math.min(failures - 1, 20));
+        // Equal jitter: keeps a floor of half the delay, spreads concurrent pulls apart.
+        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        log.warn("{} failed ({}), retry {}/{} in {} ms", describe(method, uri), reason, failures,
+                settings.maxRetries(), delay);
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IntercomException("Interrupted while backing off from " + describe(method, uri), e);
+        }
+    }
+
+    URI resolve(String pathOrAbsoluteUrl, Map<String, String> query) {
+        URI base = settings.effectiveBaseUrl();
+        String url;
+        if (pathOrAbsoluteUrl.startsWith("http://") || pathOrAbsoluteUrl.startsWith("https://")) {
+            URI absolute = URI.create(pathOrAbsoluteUrl);
+            if (!base.getHost().equalsIgnoreCase(absolute.getHost())) {
+                throw new IntercomPaginationException("Refusing to follow " + absolute.getScheme() + "://"
+                        + absolute.getHost() + ": not the Intercom host " + base.getHost());
+            }
+            // Keep the base URL's scheme and port: never send the token in clear to a link that says http.
+            url = base.getScheme() + "://" + base.getRawAuthority() + absolute.getRawPath()
+                    + (absolute.getRawQuery() == null ? "" : "?" + absolute.getRawQuery());
+        } else {
+            String path = pathOrAbsoluteUrl.startsWith("/") ? pathOrAbsoluteUrl : "/" + pathOrAbsoluteUrl;
+            url = base.toString() + path;
+        }
+        if (query != null && !query.isEmpty()) {
+            StringBuilder joined = new StringBuilder(url);
+            char separator = url.contains("?") ? '&' : '?';
+            for (Map.Entry<String, String> parameter : query.entrySet()) {
+                if (parameter.getValue() == null) {
+                    continue;
+                }
+                joined.append(separator)
+                        .append(URLEncoder.encode(parameter.getKey(), StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8));
+                separator = '&';
+            }
+            url = joined.toString();
+        }
+        return URI.create(url);
+    }
+
+    private String pathUnderBase(URI uri) {
+        String basePath = settings.effectiveBaseUrl().getRawPath();
+        String path = uri.getRawPath();
+        if (basePath != null && !basePath.isEmpty() && path.startsWith(basePath)) {
+            path = path.substring(basePath.length());
+        }
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** Method and URL without the query: query strings can hold e-mail addresses. */
+    private String describe(String method, URI uri) {
+        return method + " " + uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath();
+    }
+
+    @Override
+    public String toString() {
+        return "IntercomClient[" + settings.effectiveBaseUrl() + ", requests=" + requestCount.get() + "]";
+    }
+}
