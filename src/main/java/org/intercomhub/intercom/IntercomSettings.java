@@ -2,7 +2,6 @@ package org.intercomhub.intercom;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How to reach one Intercom app. Immutable; build with {@link #builder()}.
