@@ -1,0 +1,50 @@
+package org.intercomhub.warehouse;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Turns names that come from data (custom attribute names, collection names) into safe SQL identifiers. The result
+ * only contains {@code [a-z0-9_]}, so it can never close a quoted identifier; it is quoted in SQL all the same.
+ * Sanitizing is idempotent: a sanitized name sanitizes to itself.
+ */
+public final class Identifiers {
+
+    /** PostgreSQL's identifier limit (NAMEDATALEN - 1); MariaDB allows 64 and H2 more. */
+    public static final int MAX_LENGTH = 63;
+    private static final int HASH_LENGTH = 8;
+
+    private Identifiers() {
+    }
+
+    public static String sanitize(String name) {
+        String safe = name == null ? "" : name.toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9_]", "_")
+                .replaceAll("_{2,}", "_")
+                .replaceAll("^_+|_+$", "");
+        if (safe.isEmpty()) {
+            return "_";
+        }
+        if (Character.isDigit(safe.charAt(0))) {
+            safe = "_" + safe;
+        }
+        if (safe.length() <= MAX_LENGTH) {
+            return safe;
+        }
+        // Keep two long names that share a prefix apart: the hash is of the whole sanitized name.
+        String prefix = safe.substring(0, MAX_LENGTH - HASH_LENGTH - 1).replaceAll("_+$", "");
+        return prefix + "_" + shortHash(safe);
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

@@ -1,0 +1,500 @@
+package org.intercomhub.warehouse;
+
+import org.intercomhub.record.CanonicalRecord;
+import org.intercomhub.record.CanonicalRecord.Operation;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import static org.intercomhub.warehouse.MetadataColumns.DELETED;
+import static org.intercomhub.warehouse.MetadataColumns.SOURCE;
+import static org.intercomhub.warehouse.MetadataColumns.SOURCE_UPDATED_AT;
+import static org.intercomhub.warehouse.MetadataColumns.SYNCED_AT;
+
+/**
+ * Writes batches of canonical records into the warehouse: one transaction per batch, never overwriting a row with an
+ * older version, safe against a concurrent writer of the same rows (a scheduled pull and a webhook).
+ *
+ * <p>Per table, the batch's existing rows are read and locked ({@code SELECT .. FOR UPDATE}) in one query, which
+ * decides the winners exactly; the winners go out as multi-row conditional upserts (the condition guards rows a
+ * concurrent writer inserted after the lock query). If such a concurrent insert shows up as a short update count, or
+ * the database reports a deadlock, the whole transaction is retried.
+ */
+public class WarehouseUpsert {
+
+    private static final int MAX_ATTEMPTS = 8;
+    private static final int MAX_ROWS_PER_STATEMENT = 1000;
+
+    private final DataSource dataSource;
+    private final SqlDialect dialect;
+    private final TableManager tableManager;
+    private final Map<String, TableSpec> specs;
+    private final Clock clock;
+    private final Map<String, String> statementCache = new ConcurrentHashMap<>();
+
+    public WarehouseUpsert(DataSource dataSource, SqlDialect dialect, String schema, Map<String, TableSpec> tables,
+                           Clock clock) {
+        this(dataSource, new TableManager(dataSource, dialect, schema), tables, clock);
+    }
+
+    /** Shares a table manager, e.g. one that views were registered with. */
+    public WarehouseUpsert(DataSource dataSource, TableManager tableManager, Map<String, TableSpec> tables, Clock clock) {
+        this.dataSource = dataSource;
+        this.dialect = tableManager.dialect();
+        this.tableManager = tableManager;
+        this.specs = Map.copyOf(tables);
+        this.clock = clock;
+    }
+
+    public TableManager tableManager() {
+        return tableManager;
+    }
+
+    /** Writes a batch in one transaction; see the class comment. */
+    public WriteResult write(List<CanonicalRecord> batch) {
+        if (batch.isEmpty()) {
+            return WriteResult.empty();
+        }
+        List<TableBatch> tables = prepare(BatchDeduplicator.dedupe(batch));
+        Instant now = clock.instant();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return writeOnce(tables, now);
+            } catch (SQLException e) {
+                if (attempt >= MAX_ATTEMPTS || !isConflict(e)) {
+                    throw new WarehouseException("Writing " + batch.size() + " records failed", e);
+                }
+                backOff(attempt);
+            }
+        }
+    }
+
+    /** Id to {@code _source_updated_at} (null when unknown) of the rows that exist, deleted ones included. */
+    public Map<String, Long> storedVersions(String table, Collection<String> ids) {
+        Map<String, Long> versions = new HashMap<>();
+        TableSpec spec = specFor(table);
+        if (ids.isEmpty() || tableManager.columns(spec.name()).isEmpty()) {
+            return versions;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            readVersions(connection, spec, List.copyOf(ids), false, versions);
+        } catch (SQLException e) {
+            throw new WarehouseException("Reading versions of " + table + " failed", e);
+        }
+        return versions;
+    }
+
+    /**
+     * Marks {@code _deleted} the rows not written since {@code runStartedAt} (for a full refresh: the rows that
+     * vanished from the source) and sets their {@code _synced_at} to now. Returns how many.
+     */
+    public int markVanished(String table, Instant runStartedAt) {
+        if (tableManager.columns(table).isEmpty()) {
+            return 0;
+        }
+        String sql = "UPDATE " + tableManager.qualified(table) + " SET " + q(DELETED) + " = true, " + q(SYNCED_AT)
+                + " = ? WHERE " + q(SYNCED_AT) + " < ? AND " + q(DELETED) + " = false";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            dialect.bindTimestamp(statement, 1, clock.instant());
+            dialect.bindTimestamp(statement, 2, runStartedAt);
+            int marked = statement.executeUpdate();
+            if (!connection.getAutoCommit()) {
+                connection.commit();
+            }
+            return marked;
+        } catch (SQLException e) {
+            throw new WarehouseException("Marking vanished rows of " + table + " failed", e);
+        }
+    }
+
+    /** Rows not marked deleted; 0 when the table does not exist yet. */
+    public long count(String table) {
+        return count(table, " WHERE " + q(DELETED) + " = false");
+    }
+
+    /** All rows, deleted ones included; 0 when the table does not exist yet. */
+    public long countAll(String table) {
+        return count(table, "");
+    }
+
+    private long count(String table, String where) {
+        if (tableManager.columns(table).isEmpty()) {
+            return 0;
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM " + tableManager.qualified(table) + where);
+             ResultSet rows = statement.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            throw new WarehouseException("Counting " + table + " failed", e);
+        }
+    }
+
+    // ---- preparation, outside the transaction: DDL must not run inside it -------------------------------------
+
+    /** A record with its sanitized column values and child rows. */
+    private record PreparedRecord(CanonicalRecord record, Map<String, Object> values,
+                                  Map<String, List<Map<String, Object>>> children) {
+        String id() {
+            return record.id();
+        }
+    }
+
+    private record TableBatch(TableSpec spec, List<PreparedRecord> records) {
+    }
+
+    private List<TableBatch> prepare(Map<String, Map<String, CanonicalRecord>> byTable) {
+        List<TableBatch> tables = new ArrayList<>();
+        byTable.forEach((collection, records) -> {
+            TableSpec spec = specFor(collection);
+            tableManager.ensureTable(spec);
+            String key = spec.keyColumns().get(0);
+            Map<String, Object> sample = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> childSamples = new TreeMap<>();
+            List<PreparedRecord> prepared = new ArrayList<>(records.size());
+            for (CanonicalRecord record : records.values()) {
+                Map<String, Object> values = record.op() == Operation.DELETE ? new LinkedHashMap<>()
+                        : sanitizedRow(record.row());
+                values.put(key, record.id());
+                addToSample(sample, values);
+                Map<String, List<Map<String, Object>>> children = record.op() == Operation.DELETE ? Map.of()
+                        : prepareChildren(record, childSamples);
+                prepared.add(new PreparedRecord(record, values, children));
+            }
+            tableManager.ensureColumns(spec.name(), sample);
+            childSamples.forEach(tableManager::ensureColumns);
+            // Rows are written in id order, so two writers lock shared rows in the same order.
+            prepared.sort(Comparator.comparing(PreparedRecord::id));
+            tables.add(new TableBatch(spec, prepared));
+        });
+        return tables;
+    }
+
+    private Map<String, List<Map<String, Object>>> prepareChildren(CanonicalRecord parent,
+                                                                   Map<String, Map<String, Object>> childSamples) {
+        Map<String, List<Map<String, Object>>> children = new TreeMap<>();
+        parent.children().forEach((childTable, rows) -> {
+            TableSpec spec = childSpecFor(childTable);
+            tableManager.ensureTable(spec);
+            Map<List<Object>, Map<String, Object>> byKey = new LinkedHashMap<>();
+            for (Map<String, Object> row : rows == null ? List.<Map<String, Object>>of() : rows) {
+                Map<String, Object> values = sanitizedRow(row);
+                values.put(spec.parentKey(), parent.id());
+                List<Object> key = spec.keyColumns().stream().map(values::get).toList();
+                if (key.contains(null)) {
+                    throw new IllegalArgumentException("Child row of " + parent.collection() + " " + parent.id()
+                            + " in " + childTable + " lacks a key column " + spec.keyColumns() + ": " + row);
+                }
+                byKey.put(key, values); // a repeated key would break the insert; the last one wins
+            }
+            children.put(spec.name(), new ArrayList<>(byKey.values()));
+            byKey.values().forEach(values -> addToSample(childSamples.computeIfAbsent(spec.name(),
+                    name -> new LinkedHashMap<>()), values));
+        });
+        return children;
+    }
+
+    /** Data names become safe identifiers; if two names sanitize alike, the first non-null value is kept. */
+    private static Map<String, Object> sanitizedRow(Map<String, Object> row) {
+        Map<String, Object> values = new LinkedHashMap<>(row.size() * 2);
+        row.forEach((name, value) -> {
+            String column = Identifiers.sanitize(name);
+            if (values.get(column) == null) {
+                values.put(column, value);
+            }
+        });
+        return values;
+    }
+
+    private static void addToSample(Map<String, Object> sample, Map<String, Object> values) {
+        values.forEach((column, value) -> {
+            if (value != null && sample.get(column) == null) {
+                sample.put(column, value);
+            }
+        });
+    }
+
+    private TableSpec specFor(String collection) {
+        TableSpec spec = specs.get(collection);
+        if (spec != null) {
+            return spec;
+        }
+        // A collection without a spec still lands somewhere sensible: keyed by id, columns added as seen.
+        String name = Identifiers.sanitize(collection);
+        return specs.getOrDefault(name, new TableSpec(name, List.of("id"), Map.of("id", ColumnType.TEXT), null));
+    }
+
+    private TableSpec childSpecFor(String childTable) {
+        TableSpec spec = specs.get(childTable);
+        if (spec == null || !spec.isChild()) {
+            throw new IllegalArgumentException("No child table spec (with a parent key) for " + childTable);
+        }
+        return spec;
+    }
+
+    // ---- the transaction --------------------------------------------------------------------------------------
+
+    private WriteResult writeOnce(List<TableBatch> tables, Instant now) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                WriteResult.Builder result = new WriteResult.Builder();
+                for (TableBatch table : tables) {
+                    writeTable(connection, table, now, result);
+                }
+                connection.commit();
+                return result.build();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private void writeTable(Connection connection, TableBatch batch, Instant now, WriteResult.Builder result)
+            throws SQLException {
+        TableSpec spec = batch.spec();
+        Map<String, Long> stored = new HashMap<>();
+        readVersions(connection, spec, batch.records().stream().map(PreparedRecord::id).toList(), true, stored);
+
+        List<PreparedRecord> winners = new ArrayList<>(batch.records().size());
+        for (PreparedRecord record : batch.records()) {
+            if (!stored.containsKey(record.id())
+                    || BatchDeduplicator.replaces(stored.get(record.id()), record.record().sourceUpdatedAt())) {
+                winners.add(record);
+            }
+        }
+        Map<String, ColumnType> types = tableManager.columns(spec.name());
+        Map<List<Column>, List<PreparedRecord>> byColumns = new LinkedHashMap<>();
+        for (PreparedRecord winner : winners) {
+            byColumns.computeIfAbsent(statementColumns(winner.values(), types), columns -> new ArrayList<>())
+                    .add(winner);
+        }
+        for (Map.Entry<List<Column>, List<PreparedRecord>> group : byColumns.entrySet()) {
+            upsert(connection, spec, group.getKey(), group.getValue(), now);
+        }
+        int deletes = (int) winners.stream().filter(w -> w.record().op() == Operation.DELETE).count();
+        result.add(spec.name(), new WriteResult.TableCounts(winners.size() - deletes,
+                batch.records().size() - winners.size(), deletes, 0));
+        replaceChildren(connection, winners, now, result);
+    }
+
+    /** Locked reads put absent keys under InnoDB gap locks too, so a concurrent insert of them waits for us. */
+    private void readVersions(Connection connection, TableSpec spec, List<String> ids, boolean lock,
+                              Map<String, Long> into) throws SQLException {
+        String key = spec.keyColumns().get(0);
+        ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(key, ColumnType.TEXT);
+        String table = tableManager.qualified(spec.name());
+        for (List<String> chunk : chunks(ids, MAX_ROWS_PER_STATEMENT)) {
+            String sql = cached((lock ? "lock|" : "read|") + table + "|" + chunk.size(), () -> lock
+                    ? dialect.lockVersions(table, key, chunk.size())
+                    : dialect.selectVersions(table, key, chunk.size()));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        long version = rows.getLong(2);
+                        into.put(rows.getString(1), rows.wasNull() ? null : version);
+                    }
+                }
+            }
+        }
+    }
+
+    private void upsert(Connection connection, TableSpec spec, List<Column> columns, List<PreparedRecord> records,
+                        Instant now) throws SQLException {
+        String table = tableManager.qualified(spec.name());
+        for (List<PreparedRecord> chunk : chunks(records, rowsPerStatement(columns))) {
+            String sql = cached("upsert|" + table + "|" + chunk.size() + "|" + columns, () ->
+                    dialect.conditionalUpsert(table, spec.keyColumns(), columns, chunk.size()));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int index = 1;
+                for (PreparedRecord record : chunk) {
+                    index = bindRow(statement, index, columns, record.values(), record.record(), now);
+                }
+                int count = statement.executeUpdate();
+                if (dialect.upsertCountIsExact() && count != chunk.size()) {
+                    // A row absent at lock time was inserted meanwhile by another writer with a newer version:
+                    // this batch's picture of the winners is stale. Start over; the rows exist and lock now.
+                    throw new SQLException("Concurrent insert into " + table + ": " + count + " of "
+                            + chunk.size() + " rows written", "40001");
+                }
+            }
+        }
+    }
+
+    private void replaceChildren(Connection connection, List<PreparedRecord> winners, Instant now,
+                                 WriteResult.Builder result) throws SQLException {
+        Map<String, List<PreparedRecord>> parentsByChild = new TreeMap<>();
+        for (PreparedRecord winner : winners) {
+            winner.children().keySet().forEach(child ->
+                    parentsByChild.computeIfAbsent(child, name -> new ArrayList<>()).add(winner));
+        }
+        for (Map.Entry<String, List<PreparedRecord>> entry : parentsByChild.entrySet()) {
+            TableSpec spec = childSpecFor(entry.getKey());
+            List<PreparedRecord> parents = entry.getValue();
+            deleteChildren(connection, spec, parents.stream().map(PreparedRecord::id).toList());
+            int inserted = insertChildren(connection, spec, parents, now);
+            result.add(spec.name(), new WriteResult.TableCounts(0, 0, 0, inserted));
+        }
+    }
+
+    private void deleteChildren(Connection connection, TableSpec spec, List<String> parentIds) throws SQLException {
+        String table = tableManager.qualified(spec.name());
+        ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(spec.parentKey(), ColumnType.TEXT);
+        for (List<String> chunk : chunks(parentIds, MAX_ROWS_PER_STATEMENT)) {
+            String sql = cached("children|" + table + "|" + chunk.size(), () -> "DELETE FROM " + table + " WHERE "
+                    + q(spec.parentKey()) + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")");
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                }
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private int insertChildren(Connection connection, TableSpec spec, List<PreparedRecord> parents, Instant now)
+            throws SQLException {
+        record ChildRow(Map<String, Object> values, CanonicalRecord parent) {
+        }
+        Map<String, ColumnType> types = tableManager.columns(spec.name());
+        Map<List<Column>, List<ChildRow>> byColumns = new LinkedHashMap<>();
+        for (PreparedRecord parent : parents) {
+            for (Map<String, Object> values : parent.children().get(spec.name())) {
+                byColumns.computeIfAbsent(statementColumns(values, types), columns -> new ArrayList<>())
+                        .add(new ChildRow(values, parent.record()));
+            }
+        }
+        String table = tableManager.qualified(spec.name());
+        int inserted = 0;
+        for (Map.Entry<List<Column>, List<ChildRow>> group : byColumns.entrySet()) {
+            List<Column> columns = group.getKey();
+            for (List<ChildRow> chunk : chunks(group.getValue(), rowsPerStatement(columns))) {
+                String sql = cached("insert|" + table + "|" + chunk.size() + "|" + columns, () ->
+                        dialect.insert(table, columns, chunk.size()));
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    int index = 1;
+                    for (ChildRow row : chunk) {
+                        index = bindRow(statement, index, columns, row.values(), row.parent(), now);
+                    }
+                    statement.executeUpdate();
+                    inserted += chunk.size();
+                }
+            }
+        }
+        return inserted;
+    }
+
+    /** The record's columns that the table has, sorted (rows with the same set share a statement), then metadata. */
+    private static List<Column> statementColumns(Map<String, Object> values, Map<String, ColumnType> types) {
+        List<Column> columns = new ArrayList<>(values.size() + MetadataColumns.TYPES.size());
+        for (String name : values.keySet()) {
+            ColumnType type = types.get(name);
+            if (type != null && !MetadataColumns.isMetadata(name)) {
+                columns.add(new Column(name, type));
+            }
+        }
+        columns.sort(Comparator.comparing(Column::name));
+        MetadataColumns.TYPES.forEach((name, type) -> columns.add(new Column(name, type)));
+        return columns;
+    }
+
+    private int bindRow(PreparedStatement statement, int index, List<Column> columns, Map<String, Object> values,
+                        CanonicalRecord record, Instant now) throws SQLException {
+        for (Column column : columns) {
+            Object value = switch (column.name()) {
+                case SYNCED_AT -> now;
+                case SOURCE -> record.source() == null ? null : record.source().columnValue();
+                case SOURCE_UPDATED_AT -> record.sourceUpdatedAt();
+                case DELETED -> record.op() == Operation.DELETE;
+                default -> ColumnValues.convert(values.get(column.name()), column.type());
+            };
+            dialect.bind(statement, index++, column.type(), value);
+        }
+        return index;
+    }
+
+    private int rowsPerStatement(List<Column> columns) {
+        return Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, dialect.maxParameters() / columns.size()));
+    }
+
+    private String cached(String key, java.util.function.Supplier<String> sql) {
+        return statementCache.computeIfAbsent(key, k -> sql.get());
+    }
+
+    private String q(String identifier) {
+        return dialect.quote(identifier);
+    }
+
+    private static <T> List<List<T>> chunks(List<T> items, int size) {
+        if (items.size() <= size) {
+            return List.of(items);
+        }
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += size) {
+            chunks.add(items.subList(from, Math.min(items.size(), from + size)));
+        }
+        return chunks;
+    }
+
+    /**
+     * Deadlocks and serialization failures (SQLSTATE class 40), a duplicate key from a concurrent insert, H2's
+     * lock timeout and concurrent update: all clear up when the transaction runs again.
+     */
+    private static boolean isConflict(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("40") || state.equals("23505") || state.equals("HYT00"))) {
+                    return true;
+                }
+                if (sql.getErrorCode() == 1062 || sql.getErrorCode() == 1213 || sql.getErrorCode() == 90131) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarehouseException("Interrupted while retrying a write", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}
