@@ -1,0 +1,182 @@
+package org.intercomhub.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
+import static org.intercomhub.sandbox.SearchQuery.Field;
+
+/** GET /contacts, POST /contacts/search, GET /contacts/{id}[/tags|/companies|/notes]. */
+final class ContactEndpoints {
+
+    static final int MAX_PER_PAGE = 150;
+
+    private final SandboxWorkspace ws;
+    private final RecordTable table;
+    private final ContactGenerator gen;
+    private final SearchQuery.Fields fields;
+
+    ContactEndpoints(SandboxWorkspace ws) {
+        this.ws = ws;
+        this.table = ws.contactsTable();
+        this.gen = ws.contactGenerator();
+        Map<String, Field> m = new LinkedHashMap<>();
+        m.put("id", Field.string(SandboxIds::contact));
+        m.put("email", Field.string(gen::email));
+        m.put("role", Field.string(gen::role));
+        m.put("name", Field.string(gen::name));
+        m.put("external_id", Field.string(gen::externalId));
+        m.put("created_at", Field.date(table::createdAt));
+        m.put("updated_at", Field.date(table::updatedAt));
+        m.put("signed_up_at", Field.date(i -> nullable(gen.signedUpAt(i))));
+        m.put("last_seen_at", Field.date(i -> nullable(gen.lastSeenAt(i))));
+        this.fields = SearchQuery.of(m, gen::customAttributes);
+    }
+
+    private static long nullable(Long v) {
+        return v == null ? Long.MIN_VALUE : v;
+    }
+
+    SandboxResponse route(SandboxRequest req, String[] seg) {
+        String method = req.method();
+        if (seg.length == 1 && method.equals("GET")) {
+            return list(req);
+        }
+        if (seg.length == 2 && seg[1].equals("search") && method.equals("POST")) {
+            return search(req);
+        }
+        if (method.equals("GET") && seg.length >= 2) {
+            int i = SandboxIds.contactIndex(seg[1]);
+            ws.readLock().lock();
+            try {
+                if (!table.exists(i)) {
+                    throw ApiException.notFound("not_found", "User Not Found");
+                }
+                if (seg.length == 2) {
+                    return SandboxResponse.ok(g -> gen.write(g, i));
+                }
+                if (seg.length == 3) {
+                    switch (seg[2]) {
+                        case "tags": return tags(i);
+                        case "companies": return companies(req, i);
+                        case "notes": return notes(req, i);
+                        default: break;
+                    }
+                }
+            } finally {
+                ws.readLock().unlock();
+            }
+        }
+        return null;
+    }
+
+    /** Cursor list in id order (stable while records change). */
+    private SandboxResponse list(SandboxRequest req) {
+        int perPage = req.intParam("per_page", 50, 1, MAX_PER_PAGE);
+        return page(i -> true, RecordTable.SortKey.ID, true, perPage, req.param("starting_after"));
+    }
+
+    private SandboxResponse search(SandboxRequest req) {
+        JsonNode body = req.json();
+        RecordTable.SortKey key = RecordTable.SortKey.UPDATED_AT;
+        boolean ascending = false;
+        JsonNode sort = body.path("sort");
+        if (sort.isObject()) {
+            String field = sort.path("field").asText("updated_at");
+            switch (field) {
+                case "updated_at": key = RecordTable.SortKey.UPDATED_AT; break;
+                case "created_at": key = RecordTable.SortKey.CREATED_AT; break;
+                case "id": key = RecordTable.SortKey.ID; break;
+                default: throw ApiException.badRequest("parameter_invalid", "sorting by '" + field + "' is not supported by the sandbox");
+            }
+            String order = sort.path("order").asText("descending");
+            if (order.equals("ascending")) {
+                ascending = true;
+            } else if (!order.equals("descending")) {
+                throw ApiException.badRequest("invalid_sort_order", "Sort order must be ascending or descending");
+            }
+        }
+        JsonNode pagination = body.path("pagination");
+        int perPage = pagination.has("per_page")
+                ? SandboxRequest.checkedInt("per_page", pagination.get("per_page").asText(), 1, MAX_PER_PAGE) : 50;
+        String startingAfter = pagination.path("starting_after").isTextual() ? pagination.get("starting_after").asText() : null;
+        IntPredicate matches = SearchQuery.compile(body.get("query"), fields, SearchQuery.DateSemantics.CALENDAR_DAY,
+                ws.config().timezone());
+        return page(matches, key, ascending, perPage, startingAfter);
+    }
+
+    private SandboxResponse page(IntPredicate matches, RecordTable.SortKey key, boolean ascending, int perPage, String after) {
+        ws.readLock().lock();
+        try {
+            CursorPager.Page page = CursorPager.page(table, key, ascending, matches, perPage, after);
+            return SandboxResponse.ok(g -> {
+                g.writeStartObject();
+                g.writeStringField("type", "list");
+                g.writeArrayFieldStart("data");
+                for (int i : page.indexes()) {
+                    gen.write(g, i);
+                }
+                g.writeEndArray();
+                g.writeNumberField("total_count", page.total());
+                SandboxResponse.writeCursorPages(g, page, perPage);
+                g.writeEndObject();
+            });
+        } finally {
+            ws.readLock().unlock();
+        }
+    }
+
+    private SandboxResponse tags(int i) {
+        int[] tags = gen.tagsOf(i);
+        return SandboxResponse.ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "list");
+            g.writeArrayFieldStart("data");
+            for (int t : tags) {
+                gen.writeAppliedTag(g, i, t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private SandboxResponse companies(SandboxRequest req, int i) {
+        int[] companies = gen.companiesOf(i);
+        int perPage = req.intParam("per_page", 50, 1, MAX_PER_PAGE);
+        int page = req.intParam("page", 1, 1, Integer.MAX_VALUE);
+        int totalPages = Math.max(1, (companies.length + perPage - 1) / perPage);
+        return SandboxResponse.ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "list");
+            g.writeArrayFieldStart("data");
+            for (int k = (page - 1) * perPage; k < Math.min(companies.length, page * perPage); k++) {
+                ws.companyGenerator().write(g, companies[k]);
+            }
+            g.writeEndArray();
+            g.writeNumberField("total_count", companies.length);
+            SandboxResponse.writePageLinks(g, req, page, perPage, totalPages);
+            g.writeEndObject();
+        });
+    }
+
+    private SandboxResponse notes(SandboxRequest req, int i) {
+        int notes = gen.notesCount(i);
+        int perPage = req.intParam("per_page", 50, 1, MAX_PER_PAGE);
+        int page = req.intParam("page", 1, 1, Integer.MAX_VALUE);
+        int totalPages = Math.max(1, (notes + perPage - 1) / perPage);
+        return SandboxResponse.ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "list");
+            g.writeArrayFieldStart("data");
+            for (int k = (page - 1) * perPage; k < Math.min(notes, page * perPage); k++) {
+                gen.writeNote(g, i, k);
+            }
+            g.writeEndArray();
+            g.writeNumberField("total_count", notes);
+            SandboxResponse.writePageLinks(g, req, page, perPage, totalPages);
+            g.writeEndObject();
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package org.intercomhub.sandbox;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Faults to inject into API answers (control endpoints under /sandbox/ are never affected). Thread-safe; each
+ * counted fault is consumed by the requests it hits, in arrival order.
+ */
+public final class SandboxFaults {
+
+    private static final class PrefixRule {
+        final String prefix;
+        int remaining;
+        final int status;
+
+        PrefixRule(String prefix, int remaining, int status) {
+            this.prefix = prefix;
+            this.remaining = remaining;
+            this.status = status;
+        }
+    }
+
+    private int failRemaining;
+    private int failStatus;
+    private final List<PrefixRule> prefixRules = new ArrayList<>();
+    private int dropRemaining;
+    private volatile long latencyMillis;
+    private final Set<Integer> scrollPagesToFail = new HashSet<>();
+    private volatile boolean repeatScrollParam;
+
+    /** The next n API requests are answered with this 5xx status and an error body. */
+    public synchronized SandboxFaults failNext(int n, int status) {
+        require5xx(status);
+        failRemaining = n;
+        failStatus = status;
+        return this;
+    }
+
+    /** The next n requests whose path starts with pathPrefix (e.g. "/contacts/search") get this 5xx status. */
+    public synchronized SandboxFaults failNextMatching(String pathPrefix, int n, int status) {
+        require5xx(status);
+        prefixRules.add(new PrefixRule(pathPrefix, n, status));
+        return this;
+    }
+
+    /** The next n API requests have their connection closed without any response. */
+    public synchronized SandboxFaults dropNext(int n) {
+        dropRemaining = n;
+        return this;
+    }
+
+    /** Every API request waits this long before being answered (0 = none). */
+    public SandboxFaults latencyMillis(long millis) {
+        latencyMillis = Math.max(0, millis);
+        return this;
+    }
+
+    /** Page number k (1 = first page) of the next scroll answers 500 "…restart the scroll operation." once. */
+    public synchronized SandboxFaults failScrollOnce(int pageNumber) {
+        scrollPagesToFail.add(pageNumber);
+        return this;
+    }
+
+    /** While on, the scroll returns the same scroll_param and the same page forever (the peer-looping bug). */
+    public SandboxFaults repeatScrollParam(boolean on) {
+        repeatScrollParam = on;
+        return this;
+    }
+
+    public synchronized void reset() {
+        failRemaining = 0;
+        prefixRules.clear();
+        dropRemaining = 0;
+        latencyMillis = 0;
+        scrollPagesToFail.clear();
+        repeatScrollParam = false;
+    }
+
+    long latency() { return latencyMillis; }
+
+    boolean repeatingScrollParam() { return repeatScrollParam; }
+
+    synchronized boolean consumeDrop() {
+        if (dropRemaining > 0) {
+            dropRemaining--;
+            return true;
+        }
+        return false;
+    }
+
+    /** The 5xx status to answer this request with, or 0. */
+    synchronized int consumeFailure(String path) {
+        if (failRemaining > 0) {
+            failRemaining--;
+            return failStatus;
+        }
+        for (Iterator<PrefixRule> it = prefixRules.iterator(); it.hasNext(); ) {
+            PrefixRule rule = it.next();
+            if (path.startsWith(rule.prefix)) {
+                rule.remaining--;
+                if (rule.remaining <= 0) {
+                    it.remove();
+                }
+                return rule.status;
+            }
+        }
+        return 0;
+    }
+
+    synchronized boolean consumeScrollFailure(int pageNumber) {
+        return scrollPagesToFail.remove(pageNumber);
+    }
+
+    private static void require5xx(int status) {
+        if (status < 500 || status > 599) {
+            throw new IllegalArgumentException("injected failures are 5xx statuses, not " + status);
+        }
+    }
+}
