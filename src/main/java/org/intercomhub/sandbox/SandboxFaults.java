@@ -14,11 +14,13 @@ public final class SandboxFaults {
 
     private static final class PrefixRule {
         final String prefix;
+        int passFirst;
         int remaining;
         final int status;
 
-        PrefixRule(String prefix, int remaining, int status) {
+        PrefixRule(String prefix, int passFirst, int remaining, int status) {
             this.prefix = prefix;
+            this.passFirst = passFirst;
             this.remaining = remaining;
             this.status = status;
         }
@@ -43,7 +45,16 @@ public final class SandboxFaults {
     /** The next n requests whose path starts with pathPrefix (e.g. "/contacts/search") get this 5xx status. */
     public synchronized SandboxFaults failNextMatching(String pathPrefix, int n, int status) {
         require5xx(status);
-        prefixRules.add(new PrefixRule(pathPrefix, n, status));
+        return failMatchingAfter(pathPrefix, 0, n, status);
+    }
+
+    /**
+     * After {@code passFirst} requests whose path starts with pathPrefix have been answered normally, the next n such
+     * requests get this 5xx status: a server that breaks down in the middle of a run.
+     */
+    public synchronized SandboxFaults failMatchingAfter(String pathPrefix, int passFirst, int n, int status) {
+        require5xx(status);
+        prefixRules.add(new PrefixRule(pathPrefix, passFirst, n, status));
         return this;
     }
 
@@ -101,6 +112,10 @@ public final class SandboxFaults {
         for (Iterator<PrefixRule> it = prefixRules.iterator(); it.hasNext(); ) {
             PrefixRule rule = it.next();
             if (path.startsWith(rule.prefix)) {
+                if (rule.passFirst > 0) {
+                    rule.passFirst--;
+                    return 0;
+                }
                 rule.remaining--;
                 if (rule.remaining <= 0) {
                     it.remove();

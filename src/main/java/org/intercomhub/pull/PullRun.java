@@ -1,0 +1,71 @@
+package org.intercomhub.pull;
+
+import org.intercomhub.intercom.Pager;
+
+import java.time.Instant;
+
+/** One run of one collection's pull: the state the route carries from page to page. */
+public final class PullRun {
+
+    private final PullDefinition definition;
+    private final Checkpoint startCheckpoint;
+    private final long since;
+    private final Instant startedAt;
+    private final boolean resumed;
+    private Pager pager;
+    private boolean hasMore = true;
+    private String pageCursor;
+    private Long runHighWater;
+    private Long pageHighWater;
+    private long records;
+    private long pages;
+    private long skippedUnchanged;
+    private long lastProgressLogMillis;
+
+    PullRun(PullDefinition definition, Checkpoint startCheckpoint, long since, Instant startedAt, boolean resumed,
+            Long runHighWater) {
+        this.definition = definition;
+        this.startCheckpoint = startCheckpoint;
+        this.since = since;
+        this.startedAt = startedAt;
+        this.resumed = resumed;
+        this.runHighWater = runHighWater;
+        this.lastProgressLogMillis = System.currentTimeMillis();
+    }
+
+    public PullDefinition definition() { return definition; }
+    public String collection() { return definition.name(); }
+    Checkpoint startCheckpoint() { return startCheckpoint; }
+    long since() { return since; }
+    Instant startedAt() { return startedAt; }
+    boolean resumed() { return resumed; }
+    Pager pager() { return pager; }
+    void pager(Pager pager) { this.pager = pager; }
+
+    /** Read by the route's loop: whether another page is to be fetched. */
+    public boolean isHasMore() { return hasMore; }
+    public boolean hasMore() { return hasMore; }
+    void hasMore(boolean hasMore) { this.hasMore = hasMore; }
+
+    String pageCursor() { return pageCursor; }
+    void pageCursor(String cursor) { this.pageCursor = cursor; }
+    Long runHighWater() { return runHighWater; }
+    Long pageHighWater() { return pageHighWater; }
+    void pageHighWater(Long value) { this.pageHighWater = value; }
+
+    void pageCommitted(int recordCount) {
+        pages++;
+        records += recordCount;
+        if (pageHighWater != null && (runHighWater == null || pageHighWater > runHighWater)) {
+            runHighWater = pageHighWater;
+        }
+        pageHighWater = null;
+    }
+
+    void skippedUnchanged(int count) { skippedUnchanged += count; }
+    long skippedUnchanged() { return skippedUnchanged; }
+    public long records() { return records; }
+    public long pages() { return pages; }
+    long lastProgressLogMillis() { return lastProgressLogMillis; }
+    void lastProgressLogMillis(long millis) { this.lastProgressLogMillis = millis; }
+}

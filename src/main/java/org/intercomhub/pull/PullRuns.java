@@ -1,0 +1,290 @@
+package org.intercomhub.pull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.intercomhub.intercom.IntercomApiException;
+import org.intercomhub.intercom.IntercomClient;
+import org.intercomhub.intercom.Page;
+import org.intercomhub.intercom.Pagers;
+import org.intercomhub.intercom.Pager;
+import org.intercomhub.intercom.RateLimiter;
+import org.intercomhub.record.CanonicalRecord;
+import org.intercomhub.record.RecordMapper;
+import org.intercomhub.sync.CheckpointStore;
+import org.intercomhub.sync.SyncStatusBoard;
+import org.intercomhub.warehouse.WarehouseUpsert;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps of a collection pull that need code, called by {@code routes/intercom-pull.camel.yaml}: open a run
+ * (resuming an unfinished one), fetch a page, fill in what list pages leave out, map to canonical records, commit the
+ * checkpoint after the page reached the warehouse, and close the run.
+ */
+public class PullRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(PullRuns.class);
+    /** Contact search matches dates by calendar day: a lower bound one day back cannot miss the checkpoint's day. */
+    static final long CALENDAR_DAY_MARGIN_SECONDS = 86_400;
+
+    private final PullCatalog catalog;
+    private final IntercomClient client;
+    private final RateLimiter rateLimiter;
+    private final CheckpointStore checkpoints;
+    private final SyncStatusBoard status;
+    private final WarehouseUpsert warehouse;
+    private final RecordMapper mapper;
+    private final Clock clock;
+    private final int perPage;
+    private final boolean contactNotes;
+    private final Duration progressEvery;
+
+    public PullRuns(PullCatalog catalog, IntercomClient client, RateLimiter rateLimiter, CheckpointStore checkpoints,
+                    SyncStatusBoard status, WarehouseUpsert warehouse, RecordMapper mapper, Clock clock,
+                    int perPage, boolean contactNotes, Duration progressEvery) {
+        this.catalog = catalog;
+        this.client = client;
+        this.rateLimiter = rateLimiter;
+        this.checkpoints = checkpoints;
+        this.status = status;
+        this.warehouse = warehouse;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.perPage = perPage;
+        this.contactNotes = contactNotes;
+        this.progressEvery = progressEvery;
+    }
+
+    /** Opens a run, or resumes the unfinished one after its last committed page; null when one is already going. */
+    public PullRun begin(String collection) {
+        PullDefinition definition = catalog.get(collection);
+        if (!status.tryStart(collection)) {
+            log.info("{}: a run is already going; this trigger is skipped", collection);
+            return null;
+        }
+        try {
+            Checkpoint checkpoint = checkpoints.load(collection);
+            PullRun run;
+            if (checkpoint.runInProgress() && checkpoint.cursor() != null) {
+                long since = checkpoint.querySince() == null ? 0 : checkpoint.querySince();
+                run = new PullRun(definition, checkpoint, since, checkpoint.runStartedAt(), true,
+                        checkpoint.runHighWater());
+                run.pageCursor(checkpoint.cursor());
+                run.pager(definition.opener().open(client, since, checkpoint.cursor(), perPage));
+                log.info("{}: resuming the unfinished run of {} after its last committed page", collection,
+                        checkpoint.runStartedAt());
+            } else {
+                long since = checkpoint.highWater() == null ? 0
+                        : Math.max(0, checkpoint.highWater() - CALENDAR_DAY_MARGIN_SECONDS);
+                run = new PullRun(definition, checkpoint, since, clock.instant(), false, null);
+                checkpoints.save(collection, new Checkpoint(checkpoint.highWater(), since, null, null,
+                        run.startedAt()));
+                run.pager(definition.opener().open(client, since, null, perPage));
+                log.info("{}: {} run started{}", collection, definition.mode().name().toLowerCase().replace('_', ' '),
+                        definition.incremental() ? " (since " + Instant.ofEpochSecond(since) + ")" : "");
+            }
+            return run;
+        } catch (RuntimeException e) {
+            status.fail(collection, e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The next page's items, minus those the warehouse already has in this version. */
+    public List<JsonNode> nextPage(@ExchangeProperty("pull") PullRun run) {
+        Page page = fetch(run);
+        PullDefinition definition = run.definition();
+        List<JsonNode> items = new ArrayList<>(page.items());
+        // keep the previous cursor when a page has none to offer (the last one): a resume then repeats one page
+        if (page.resumeCursor() != null) {
+            run.pageCursor(page.resumeCursor());
+        }
+        run.hasMore(!page.last() && run.pager().hasNext());
+
+        if (definition.timestampField() != null) {
+            Long newest = null;
+            for (JsonNode item : items) {
+                long value = item.path(definition.timestampField()).asLong(0);
+                newest = newest == null ? value : Math.max(newest, value);
+            }
+            run.pageHighWater(newest);
+        }
+        if (definition.deletes()) {
+            int before = items.size();
+            items.removeIf(item -> item.path(definition.timestampField()).asLong(0) < run.since());
+            if (items.size() < before) {
+                run.hasMore(false); // newest first: the rest were seen by an earlier run
+            }
+        } else if (definition.incremental()) {
+            items = dropUnchanged(run, items);
+        }
+        return items;
+    }
+
+    private Page fetch(PullRun run) {
+        try {
+            return run.pager().next();
+        } catch (IntercomApiException e) {
+            if (!run.resumed() || run.pages() > 0 || e.status() != 400) {
+                throw e;
+            }
+            // the saved cursor is no longer accepted: repeat the run's query from its start instead
+            log.warn("{}: saved cursor rejected ({}); restarting the run's query from its lower bound",
+                    run.collection(), e.getMessage());
+            run.pager(run.definition().opener().open(client, run.since(), null, perPage));
+            return run.pager().next();
+        }
+    }
+
+    /** Items the warehouse already holds at the same or a newer version need no detail calls and no write. */
+    private List<JsonNode> dropUnchanged(PullRun run, List<JsonNode> items) {
+        if (items.isEmpty()) {
+            return items;
+        }
+        List<String> ids = new ArrayList<>(items.size());
+        items.forEach(item -> ids.add(item.path("id").asText()));
+        Map<String, Long> stored = warehouse.storedVersions(run.definition().table(), ids);
+        List<JsonNode> changed = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            Long version = stored.get(item.path("id").asText());
+            if (version == null || item.path("updated_at").asLong(Long.MAX_VALUE) > version) {
+                changed.add(item);
+            }
+        }
+        run.skippedUnchanged(items.size() - changed.size());
+        return changed;
+    }
+
+    /** Fetches what a list or search page leaves out: conversation parts, long nested lists, contact notes. */
+    public JsonNode enrich(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
+        String id = item.path("id").asText();
+        switch (run.definition().name()) {
+            case "conversations" -> {
+                try {
+                    return client.get("/conversations/" + id, Map.of("display_as", "plaintext"));
+                } catch (IntercomApiException e) {
+                    if (e.status() != 404) {
+                        throw e;
+                    }
+                    return item; // deleted since the search: the deleted_conversations pull will mark it
+                }
+            }
+            case "contacts" -> {
+                ObjectNode contact = item.deepCopy();
+                if (contact.path("tags").path("has_more").asBoolean(false)) {
+                    replaceList(contact, "tags", readAll(Pagers.single(client, "/contacts/" + id + "/tags", Map.of(), "data")));
+                }
+                if (contact.path("companies").path("has_more").asBoolean(false)) {
+                    replaceList(contact, "companies", readAll(Pagers.pageNumber(client, "/contacts/" + id + "/companies",
+                            Map.of(), "data", perPage, null)));
+                }
+                if (contactNotes) {
+                    ArrayNode notes = contact.path("notes").path("total_count").asLong(0) == 0
+                            && !contact.path("notes").path("has_more").asBoolean(false)
+                            ? JsonNodeFactory.instance.arrayNode() // nothing to read: spare the call
+                            : readAll(Pagers.pageNumber(client, "/contacts/" + id + "/notes", Map.of(), "data", perPage, null));
+                    contact.set(RecordMapper.FETCHED_NOTES, notes);
+                }
+                return contact;
+            }
+            default -> {
+                return item;
+            }
+        }
+    }
+
+    private static void replaceList(ObjectNode owner, String field, ArrayNode items) {
+        ObjectNode list = owner.putObject(field);
+        list.put("type", "list");
+        list.set("data", items);
+        list.put("total_count", items.size());
+        list.put("has_more", false);
+    }
+
+    private static ArrayNode readAll(Pager pager) {
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
+        while (pager.hasNext()) {
+            Page page = pager.next();
+            page.items().forEach(all::add);
+            if (page.last()) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    public CanonicalRecord toRecord(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
+        PullDefinition definition = run.definition();
+        if (definition.deletes()) {
+            return CanonicalRecord.delete(definition.table(), item.path("id").asText(),
+                    CanonicalRecord.Source.PULL, item.path(definition.timestampField()).asLong());
+        }
+        return mapper.toRecord(definition.table(), item, CanonicalRecord.Source.PULL);
+    }
+
+    /** Called once the page's records are in the warehouse: only now may the checkpoint move past them. */
+    public void pageCommitted(@ExchangeProperty("pull") PullRun run, @Body List<?> records) {
+        int count = records == null ? 0 : records.size();
+        run.pageCommitted(count);
+        Checkpoint start = run.startCheckpoint();
+        checkpoints.save(run.collection(), new Checkpoint(start.highWater(), run.since(), run.pageCursor(),
+                run.runHighWater(), run.startedAt()));
+        status.page(run.collection(), count);
+        long now = System.currentTimeMillis();
+        if (now - run.lastProgressLogMillis() >= progressEvery.toMillis()) {
+            run.lastProgressLogMillis(now);
+            log.info("{}: {} pages, {} records, {} records/s, rate-limit budget {}", run.collection(), run.pages(),
+                    run.records(), perSecond(run), budget());
+        }
+    }
+
+    public void finish(@ExchangeProperty("pull") PullRun run) {
+        PullDefinition definition = run.definition();
+        int vanished = 0;
+        if (definition.mode() == SyncMode.FULL_REFRESH) {
+            vanished = warehouse.markVanished(definition.table(), run.startedAt());
+        }
+        Long previous = run.startCheckpoint().highWater();
+        Long highWater = run.runHighWater() == null ? previous
+                : previous == null ? run.runHighWater() : Math.max(previous, run.runHighWater());
+        checkpoints.save(run.collection(), new Checkpoint(highWater, null, null, null, null));
+        run.pager().close();
+        status.finish(run.collection());
+        log.info("{}: done in {} s: {} pages, {} records written, {} unchanged skipped, {} marked deleted, "
+                        + "{} records/s, rate-limit budget {}", run.collection(),
+                Duration.between(run.startedAt(), clock.instant()).toSeconds(), run.pages(), run.records(),
+                run.skippedUnchanged(), vanished, perSecond(run), budget());
+    }
+
+    /** Keeps the checkpoint: the next run resumes after the last committed page. */
+    public void fail(PullRun run, Exception error) {
+        String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        run.pager().close(); // gives a scroll's per-app permit back
+        status.fail(run.collection(), message);
+        log.error("{}: run failed after {} pages ({} records); the next run resumes from the last committed page: {}",
+                run.collection(), run.pages(), run.records(), message);
+    }
+
+    private long perSecond(PullRun run) {
+        long millis = Math.max(1, Duration.between(run.startedAt(), clock.instant()).toMillis());
+        return run.records() * 1000 / millis;
+    }
+
+    private String budget() {
+        int limit = rateLimiter.limit();
+        return limit <= 0 ? "unknown" : rateLimiter.budgetRemaining() + "/" + limit + " per window";
+    }
+
+}

@@ -1,0 +1,70 @@
+package org.intercomhub.sync;
+
+import java.time.Instant;
+
+/** What one collection's pull is doing or last did; a snapshot is what {@code GET /sync/status} shows. */
+public final class CollectionStatus {
+
+    public enum State { IDLE, RUNNING, SUCCEEDED, FAILED, DISABLED }
+
+    private final String collection;
+    private State state = State.IDLE;
+    private Instant lastRunStartedAt;
+    private Instant lastRunEndedAt;
+    private long records;
+    private long pages;
+    private long errors;
+    private String lastError;
+
+    CollectionStatus(String collection) {
+        this.collection = collection;
+    }
+
+    synchronized boolean tryStart(Instant now) {
+        if (state == State.RUNNING) {
+            return false;
+        }
+        state = State.RUNNING;
+        lastRunStartedAt = now;
+        lastRunEndedAt = null;
+        records = 0;
+        pages = 0;
+        return true;
+    }
+
+    synchronized void page(int recordCount) {
+        pages++;
+        records += recordCount;
+    }
+
+    synchronized void finish(Instant now) {
+        state = State.SUCCEEDED;
+        lastRunEndedAt = now;
+    }
+
+    synchronized void fail(Instant now, String error) {
+        state = State.FAILED;
+        lastRunEndedAt = now;
+        errors++;
+        lastError = error;
+    }
+
+    synchronized void disable() {
+        if (state != State.RUNNING) {
+            state = State.DISABLED;
+        }
+    }
+
+    public synchronized boolean running() {
+        return state == State.RUNNING;
+    }
+
+    public synchronized Snapshot snapshot(Object checkpoint) {
+        return new Snapshot(collection, state.name().toLowerCase(), lastRunStartedAt, lastRunEndedAt, records, pages,
+                errors, lastError, checkpoint);
+    }
+
+    public record Snapshot(String collection, String state, Instant lastRunStartedAt, Instant lastRunEndedAt,
+                           long records, long pages, long errors, String lastError, Object checkpoint) {
+    }
+}

@@ -1,0 +1,65 @@
+package org.intercomhub.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Answers {@code GET /sync/status} and {@code POST /sync/{collection}} (see routes/sync-api.camel.yaml). */
+public class SyncApi {
+
+    private final SyncStatusBoard status;
+    private final SyncTrigger trigger;
+    private final ObjectMapper json;
+
+    public SyncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json) {
+        this.status = status;
+        this.trigger = trigger;
+        this.json = json;
+    }
+
+    public void status(Exchange exchange) throws JsonProcessingException {
+        for (String collection : trigger.collections()) {
+            status.of(collection); // list every collection, also those that never ran
+        }
+        respond(exchange.getMessage(), 200, Map.of("collections", status.snapshot()));
+    }
+
+    public void trigger(String collection, Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        if ("all".equals(collection)) {
+            Map<String, String> outcomes = new LinkedHashMap<>();
+            boolean anyRunning = status.anyRunning();
+            status.summaryWhenIdle();
+            for (String name : trigger.collections()) {
+                outcomes.put(name, trigger.trigger(name).name().toLowerCase());
+            }
+            respond(message, anyRunning ? 409 : 202, Map.of("collections", outcomes));
+            return;
+        }
+        SyncTrigger.Outcome outcome = trigger.trigger(collection);
+        int code = switch (outcome) {
+            case STARTED -> 202;
+            case ALREADY_RUNNING -> 409;
+            case DISABLED -> 409;
+            case UNKNOWN -> 404;
+        };
+        String text = switch (outcome) {
+            case STARTED -> collection + " sync started";
+            case ALREADY_RUNNING -> collection + " is already being synced; try again when it is done";
+            case DISABLED -> collection + " is switched off (sync.collections." + collection + ".enabled)";
+            case UNKNOWN -> "no collection named " + collection + "; known: " + trigger.collections();
+        };
+        respond(message, code, Map.of("collection", collection, "outcome", outcome.name().toLowerCase(),
+                "message", text));
+    }
+
+    private void respond(Message message, int code, Object body) throws JsonProcessingException {
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+    }
+}

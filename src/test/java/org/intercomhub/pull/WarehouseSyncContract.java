@@ -1,0 +1,262 @@
+package org.intercomhub.pull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.sandbox.SandboxServer;
+import org.intercomhub.sync.SyncStatusBoard;
+import org.intercomhub.sync.SyncTrigger;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.intercomhub.pull.SyncTestSupport.count;
+import static org.intercomhub.pull.SyncTestSupport.syncAndWait;
+
+/**
+ * The pull-to-warehouse behaviour a user relies on, run against a real database by each subclass. The tests build on
+ * each other in order: a full sync first, then changes, faults and restarts on top of it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class WarehouseSyncContract {
+
+    static final List<String> ALL = new PullCatalog().names();
+
+    @Autowired
+    SyncTrigger trigger;
+    @Autowired
+    SyncStatusBoard status;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    abstract SandboxServer sandbox();
+
+    abstract String schema();
+
+    long rows(String table) {
+        return count(jdbc, schema(), table, null);
+    }
+
+    long rows(String table, String where) {
+        return count(jdbc, schema(), table, where);
+    }
+
+    @Test
+    @Order(1)
+    void fullSyncEqualsTheSandbox() {
+        Map<String, String> states = syncAndWait(trigger, status, ALL.toArray(String[]::new));
+        assertThat(states).allSatisfy((collection, state) -> assertThat(state).as(collection).isEqualTo("succeeded"));
+
+        var workspace = sandbox().workspace();
+        assertThat(rows("contacts")).isEqualTo(workspace.count("contacts"));
+        assertThat(rows("users") + rows("leads")).isEqualTo(workspace.count("contacts"));
+        assertThat(rows("companies")).isEqualTo(workspace.count("companies"));
+        assertThat(rows("conversations")).isEqualTo(workspace.count("conversations"));
+        assertThat(rows("tickets")).isEqualTo(workspace.count("tickets"));
+        assertThat(rows("segments")).isEqualTo(workspace.count("segments"));
+        assertThat(rows("tags")).isEqualTo(workspace.count("tags"));
+        assertThat(rows("admins")).isEqualTo(workspace.count("admins"));
+        assertThat(rows("teams")).isEqualTo(workspace.count("teams"));
+        assertThat(rows("activity_logs")).isEqualTo(workspace.count("activity_logs"));
+        assertThat(rows("data_attributes")).isPositive();
+        assertThat(rows("contact_tags")).isPositive();
+        assertThat(rows("contact_companies")).isPositive();
+        assertThat(rows("company_segments")).isPositive();
+        assertThat(rows("conversation_parts")).isPositive();
+        assertThat(rows("notes")).isPositive();
+        // no duplicate rows anywhere the key is not the id alone
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM (SELECT contact_id, id FROM " + schema()
+                + ".contact_tags GROUP BY contact_id, id HAVING COUNT(*) > 1) d", Long.class)).isZero();
+
+        // field by field, for a sample of contacts
+        for (int i = 0; i < 40; i++) {
+            String id = workspace.contactIds().get(i * 37 % workspace.count("contacts"));
+            JsonNode contact = workspace.contact(id);
+            Map<String, Object> row = jdbc.queryForMap("SELECT * FROM " + schema() + ".contacts WHERE id = ?", id);
+            assertThat(row.get("email")).as("email of " + id).isEqualTo(text(contact, "email"));
+            assertThat(row.get("name")).as("name of " + id).isEqualTo(text(contact, "name"));
+            assertThat(row.get("role")).as("role of " + id).isEqualTo(text(contact, "role"));
+            assertThat(((Number) row.get("_source_updated_at")).longValue()).isEqualTo(contact.get("updated_at").asLong());
+            assertThat(row.get("_deleted")).isIn(false, Boolean.FALSE, 0, (byte) 0);
+            assertThat(rows("contact_tags", "contact_id = '" + id + "'"))
+                    .as("tags of " + id).isEqualTo(contact.path("tags").path("total_count").asLong());
+            assertThat(rows("contact_companies", "contact_id = '" + id + "'"))
+                    .as("companies of " + id).isEqualTo(contact.path("companies").path("total_count").asLong());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void conversationPartsAreCappedAsIntercomCapsThemAndTheCountIsRecorded() {
+        String id = jdbc.queryForObject("SELECT id FROM " + schema() + ".conversations ORDER BY parts_total_count DESC",
+                String.class);
+        Map<String, Object> row = jdbc.queryForMap("SELECT parts_total_count, parts_stored_count FROM " + schema()
+                + ".conversations WHERE id = ?", id);
+        assertThat(((Number) row.get("parts_total_count")).longValue()).isEqualTo(600);
+        assertThat(((Number) row.get("parts_stored_count")).longValue()).isEqualTo(500);
+        assertThat(rows("conversation_parts", "conversation_id = '" + id + "'")).isEqualTo(500);
+    }
+
+    @Test
+    @Order(3)
+    void aSecondRunAfterFiftyChangesWritesExactlyThose() {
+        Instant before = Instant.now();
+        List<String> changed = sandbox().workspace().mutate("contacts", 50);
+        assertThat(syncAndWait(trigger, status, "contacts")).containsEntry("contacts", "succeeded");
+
+        List<String> written = jdbc.queryForList("SELECT id FROM " + schema() + ".contacts WHERE _synced_at >= ?",
+                String.class, java.sql.Timestamp.from(before));
+        assertThat(written).containsExactlyInAnyOrderElementsOf(changed);
+        for (String id : changed) {
+            assertThat(jdbc.queryForObject("SELECT name FROM " + schema() + ".contacts WHERE id = ?", String.class, id))
+                    .isEqualTo(text(sandbox().workspace().contact(id), "name"));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void changedConversationsAreRefetchedWithTheirPartsAndState() {
+        List<String> changed = sandbox().workspace().mutate("conversations", 5);
+        assertThat(syncAndWait(trigger, status, "conversations")).containsEntry("conversations", "succeeded");
+        for (String id : changed) {
+            JsonNode conversation = sandbox().workspace().conversation(id);
+            assertThat(jdbc.queryForObject("SELECT state FROM " + schema() + ".conversations WHERE id = ?",
+                    String.class, id)).isEqualTo(conversation.get("state").asText());
+            assertThat(rows("conversation_parts", "conversation_id = '" + id + "'"))
+                    .isEqualTo(Math.min(500, conversation.path("conversation_parts").path("total_count").asLong()));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void deletedConversationsAreMarkedNotErased() {
+        String id = sandbox().workspace().conversationIds().get(3);
+        sandbox().workspace().deleteConversation(id);
+        assertThat(syncAndWait(trigger, status, "deleted_conversations"))
+                .containsEntry("deleted_conversations", "succeeded");
+        assertThat(rows("conversations", "id = '" + id + "' AND _deleted = true")).isEqualTo(1);
+        assertThat(rows("conversations", "_deleted = true")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(6)
+    void aNewCustomAttributeAddsAColumnAndHostileNamesStayData() {
+        String id = sandbox().workspace().contactIds().get(7);
+        sandbox().workspace().setCustomAttribute(id, "favourite_colour", "teal");
+        sandbox().workspace().setCustomAttribute(id, "x\"; DROP TABLE contacts; --", "boom");
+        assertThat(syncAndWait(trigger, status, "contacts")).containsEntry("contacts", "succeeded");
+
+        assertThat(jdbc.queryForObject("SELECT custom_favourite_colour FROM " + schema() + ".contacts WHERE id = ?",
+                String.class, id)).isEqualTo("teal");
+        assertThat(jdbc.queryForObject("SELECT custom_x_drop_table_contacts FROM " + schema()
+                + ".contacts WHERE id = ?", String.class, id)).isEqualTo("boom");
+        assertThat(rows("contacts")).isEqualTo(sandbox().workspace().count("contacts"));
+        // the JSON copy keeps the original name
+        assertThat(jdbc.queryForObject("SELECT custom_attributes FROM " + schema() + ".contacts WHERE id = ?",
+                String.class, id)).contains("DROP TABLE contacts");
+    }
+
+    @Test
+    @Order(7)
+    void aFiveHundredStormIsSurvived() {
+        sandbox().faults().failNext(3, 503);
+        sandbox().faults().dropNext(1);
+        assertThat(syncAndWait(trigger, status, "tags", "admins", "teams")).allSatisfy((c, state) ->
+                assertThat(state).as(c).isEqualTo("succeeded"));
+        assertThat(rows("tags")).isEqualTo(sandbox().workspace().count("tags"));
+    }
+
+    @Test
+    @Order(8)
+    void theScrollIsRestartedWhenIntercomSaysSo() {
+        sandbox().faults().failScrollOnce(2);
+        assertThat(syncAndWait(trigger, status, "companies")).containsEntry("companies", "succeeded");
+        assertThat(rows("companies", "_deleted = false")).isEqualTo(sandbox().workspace().count("companies"));
+    }
+
+    @Test
+    @Order(9)
+    void aRepeatedScrollParamFailsLoudlyInsteadOfLooping() {
+        sandbox().faults().repeatScrollParam(true);
+        try {
+            Map<String, String> states = syncAndWait(trigger, status, "companies");
+            assertThat(states.get("companies")).startsWith("failed").contains("scroll_param");
+        } finally {
+            sandbox().faults().repeatScrollParam(false);
+        }
+        // a failed full refresh marks nothing as deleted
+        assertThat(rows("companies", "_deleted = false")).isEqualTo(sandbox().workspace().count("companies"));
+    }
+
+    @Test
+    @Order(10)
+    void aRunKilledMidwayResumesFromItsLastCommittedPageAndEndsEqual() throws Exception {
+        List<String> changed = sandbox().workspace().mutate("contacts", 400);
+        // the sandbox breaks down for longer than the retries last, after the run has committed two pages
+        sandbox().faults().failMatchingAfter("/contacts/search", 2, 1_000, 503);
+        Map<String, String> failed = syncAndWait(trigger, status, "contacts");
+        assertThat(failed.get("contacts")).startsWith("failed");
+        Checkpoint checkpoint = (Checkpoint) status.snapshot().get("contacts").checkpoint();
+        assertThat(checkpoint.cursor()).as("cursor of the last committed page").isNotNull();
+        long pagesOfTheQuery = (totalMatching(checkpoint.querySince()) + 149) / 150;
+        assertThat(pagesOfTheQuery).isGreaterThan(2);
+
+        sandbox().faults().reset();
+        long searchesBefore = sandbox().stats().requests("POST /contacts/search");
+        assertThat(syncAndWait(trigger, status, "contacts")).containsEntry("contacts", "succeeded");
+        // resumed, not restarted: only the pages after the two committed ones were read again
+        assertThat(sandbox().stats().requests("POST /contacts/search") - searchesBefore)
+                .isEqualTo(pagesOfTheQuery - 2);
+
+        assertThat(rows("contacts")).isEqualTo(sandbox().workspace().count("contacts"));
+        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT id) FROM " + schema() + ".contacts", Long.class))
+                .isEqualTo(rows("contacts"));
+        for (String id : changed) {
+            assertThat(jdbc.queryForObject("SELECT name FROM " + schema() + ".contacts WHERE id = ?", String.class, id))
+                    .as(id).isEqualTo(text(sandbox().workspace().contact(id), "name"));
+        }
+    }
+
+    /** How many contacts the run's search matches, asked of the sandbox directly. */
+    private long totalMatching(long since) throws Exception {
+        String body = "{\"query\":{\"field\":\"updated_at\",\"operator\":\">\",\"value\":" + since
+                + "},\"pagination\":{\"per_page\":1}}";
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                .uri(URI.create(sandbox().baseUrl() + "/contacts/search"))
+                .header("Authorization", "Bearer " + sandbox().config().accessToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body()).get("total_count").asLong();
+    }
+
+    @Test
+    @Order(11)
+    void aSmallRateBudgetIsUsedWithoutA429() {
+        long throttledBefore = sandbox().stats().rateLimitedResponses();
+        sandbox().setRateLimitPer10s(5);
+        try {
+            Map<String, String> states = syncAndWait(trigger, status, "segments", "tags", "admins", "teams",
+                    "data_attributes", "companies");
+            assertThat(states).allSatisfy((c, state) -> assertThat(state).as(c).isEqualTo("succeeded"));
+        } finally {
+            sandbox().setRateLimitPer10s(0);
+        }
+        assertThat(sandbox().stats().rateLimitedResponses()).isEqualTo(throttledBefore);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
