@@ -3,7 +3,6 @@ package org.intercomhub.sandbox;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -432,10 +431,12 @@ public final class SandboxWorkspace {
             if (!exists.getAsBoolean()) {
                 return null;
             }
-            try (TokenBuffer buffer = new TokenBuffer(MAPPER, false)) {
-                writer.write(buffer);
-                return MAPPER.readTree(buffer.asParser());
+            // Rendered to bytes and parsed back, so numbers get the same node types a client parsing HTTP sees.
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+            try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+                writer.write(g);
             }
+            return (ObjectNode) MAPPER.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
