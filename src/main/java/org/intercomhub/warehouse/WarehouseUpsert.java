@@ -318,7 +318,8 @@ public class WarehouseUpsert {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         long version = rows.getLong(2);
-                        into.put(rows.getString(1), rows.wasNull() ? null : version);
+                        Long stored = rows.wasNull() ? null : version;
+                        into.put(rows.getString(1), stored);
                     }
                 }
             }
