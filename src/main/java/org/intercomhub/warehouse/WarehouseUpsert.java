@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 import static org.intercomhub.warehouse.MetadataColumns.DELETED;
 import static org.intercomhub.warehouse.MetadataColumns.SOURCE;
