@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns names that come from data (custom attribute names, collection names) into safe SQL identifiers. The result
@@ -16,15 +17,19 @@ public final class Identifiers {
     /** PostgreSQL's identifier limit (NAMEDATALEN - 1); MariaDB allows 64 and H2 more. */
     public static final int MAX_LENGTH = 63;
     private static final int HASH_LENGTH = 8;
+    private static final Pattern UNSAFE = Pattern.compile("[^a-z0-9_]");
+    private static final Pattern REPEATED_UNDERSCORES = Pattern.compile("_{2,}");
+    private static final Pattern TRIMMED_UNDERSCORES = Pattern.compile("^_+|_+$");
 
     private Identifiers() {
     }
 
     public static String sanitize(String name) {
-        String safe = name == null ? "" : name.toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9_]", "_")
-                .replaceAll("_{2,}", "_")
-                .replaceAll("^_+|_+$", "");
+        if (isSanitized(name)) {
+            return name; // the common case, every column of every row: no regular expressions
+        }
+        String safe = name == null ? "" : TRIMMED_UNDERSCORES.matcher(REPEATED_UNDERSCORES.matcher(
+                UNSAFE.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("_")).replaceAll("_")).replaceAll("");
         if (safe.isEmpty()) {
             return "_";
         }
@@ -37,6 +42,23 @@ public final class Identifiers {
         // Keep two long names that share a prefix apart: the hash is of the whole sanitized name.
         String prefix = safe.substring(0, MAX_LENGTH - HASH_LENGTH - 1).replaceAll("_+$", "");
         return prefix + "_" + shortHash(safe);
+    }
+
+    /** Whether sanitizing would return the name unchanged. */
+    static boolean isSanitized(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_LENGTH) {
+            return false;
+        }
+        char previous = '_';
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean safe = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '_' && previous != '_');
+            if (!safe || (i == 0 && c >= '0' && c <= '9')) {
+                return false;
+            }
+            previous = c;
+        }
+        return previous != '_';
     }
 
     private static String shortHash(String text) {

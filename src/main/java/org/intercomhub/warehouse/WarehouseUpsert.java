@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 import static org.intercomhub.warehouse.MetadataColumns.DELETED;
 import static org.intercomhub.warehouse.MetadataColumns.SOURCE;
@@ -318,7 +317,8 @@ public class WarehouseUpsert {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         long version = rows.getLong(2);
-                        into.put(rows.getString(1), rows.wasNull() ? null : version);
+                        Long stored = rows.wasNull() ? null : version;
+                        into.put(rows.getString(1), stored);
                     }
                 }
             }

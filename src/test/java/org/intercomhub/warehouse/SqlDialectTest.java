@@ -2,6 +2,7 @@ package org.intercomhub.warehouse;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +22,12 @@ class SqlDialectTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestDatabase.Kind.class)
-    void quotesIdentifiersSoTheyCannotBreakOut(TestDatabase.Kind kind) {
-        try (TestDatabase db = TestDatabase.open(kind)) {
-            String quoted = db.dialect.quote("a\"b`c");
-            char q = db.dialect.quoteChar();
-            assertThat(quoted).startsWith(String.valueOf(q)).endsWith(String.valueOf(q));
-            assertThat(quoted.substring(1, quoted.length() - 1).replace("" + q + q, "")).doesNotContain(String.valueOf(q));
-        }
+    @ValueSource(strings = {"PostgreSQL", "MariaDB", "MySQL", "H2"})
+    void quotesIdentifiersSoTheyCannotBreakOut(String product) {
+        SqlDialect dialect = SqlDialect.forProductName(product);
+        String quoted = dialect.quote("a\"b`c");
+        String q = String.valueOf(dialect.quoteChar());
+        assertThat(quoted).startsWith(q).endsWith(q);
+        assertThat(quoted.substring(1, quoted.length() - 1).replace(q + q, "")).doesNotContain(q);
     }
 }
