@@ -31,7 +31,7 @@ public final class RateLimiter {
     private final Condition budgetChanged = lock.newCondition();
 
     // All guarded by lock.
-    private int limit = -1;               // -1: no header seen yet, send freely until we learn the budget
+    private int limit = -1;               // -1: no header seen yet, one probing request at a time
     private int remaining;                // last known remaining in the current window
     private long windowEndMillis;         // 0: unknown (the previous window ended, the new one not yet reported)
     private long staleUpToResetSeconds;   // responses of windows that ended at or before this are ignored
@@ -70,17 +70,16 @@ public final class RateLimiter {
         try {
             while (true) {
                 long now = System.currentTimeMillis();
-                if (limit < 0) {
-                    unconfirmed++;
-                    return;
-                }
                 if (windowEndMillis > 0 && now >= windowEndMillis + resetMarginMillis) {
                     // The window is over: a fresh budget, whose end the next response will tell us.
                     staleUpToResetSeconds = windowEndMillis / 1000;
                     windowEndMillis = 0;
                     remaining = limit;
                 }
-                if (remaining - reserved() - unconfirmed > 0) {
+                boolean budgetUnknown = limit < 0 || windowEndMillis == 0;
+                if (budgetUnknown ? unconfirmed == 0 : remaining - reserved() - unconfirmed > 0) {
+                    // While the budget of this window is unknown (first request, new window), one request probes
+                    // it: a burst of concurrent pulls could otherwise overshoot a small budget.
                     unconfirmed++;
                     return;
                 }

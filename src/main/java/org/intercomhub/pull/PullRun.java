@@ -43,9 +43,8 @@ public final class PullRun {
     void pager(Pager pager) { this.pager = pager; }
 
     /** Read by the route's loop: whether another page is to be fetched. */
-    public boolean isHasMore() { return hasMore; }
     public boolean hasMore() { return hasMore; }
-    void hasMore(boolean hasMore) { this.hasMore = hasMore; }
+    void morePages(boolean hasMore) { this.hasMore = hasMore; }
 
     String pageCursor() { return pageCursor; }
     void pageCursor(String cursor) { this.pageCursor = cursor; }

@@ -111,7 +111,7 @@ public class PullRuns {
         if (page.resumeCursor() != null) {
             run.pageCursor(page.resumeCursor());
         }
-        run.hasMore(!page.last() && run.pager().hasNext());
+        run.morePages(!page.last() && run.pager().hasNext());
 
         if (definition.timestampField() != null) {
             Long newest = null;
@@ -125,7 +125,7 @@ public class PullRuns {
             int before = items.size();
             items.removeIf(item -> item.path(definition.timestampField()).asLong(0) < run.since());
             if (items.size() < before) {
-                run.hasMore(false); // newest first: the rest were seen by an earlier run
+                run.morePages(false); // newest first: the rest were seen by an earlier run
             }
         } else if (definition.incremental()) {
             items = dropUnchanged(run, items);
@@ -256,9 +256,7 @@ public class PullRuns {
         if (definition.mode() == SyncMode.FULL_REFRESH) {
             vanished = warehouse.markVanished(definition.table(), run.startedAt());
         }
-        Long previous = run.startCheckpoint().highWater();
-        Long highWater = run.runHighWater() == null ? previous
-                : previous == null ? run.runHighWater() : Math.max(previous, run.runHighWater());
+        Long highWater = newest(run.startCheckpoint().highWater(), run.runHighWater());
         checkpoints.save(run.collection(), new Checkpoint(highWater, null, null, null, null));
         run.pager().close();
         status.finish(run.collection());
@@ -275,6 +273,13 @@ public class PullRuns {
         status.fail(run.collection(), message);
         log.error("{}: run failed after {} pages ({} records); the next run resumes from the last committed page: {}",
                 run.collection(), run.pages(), run.records(), message);
+    }
+
+    private static Long newest(Long a, Long b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : Long.valueOf(Math.max(a, b));
     }
 
     private long perSecond(PullRun run) {
