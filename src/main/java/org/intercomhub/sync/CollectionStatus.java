@@ -7,6 +7,9 @@ public final class CollectionStatus {
 
     public enum State { IDLE, RUNNING, SUCCEEDED, FAILED, DISABLED }
 
+    /** A claim whose job never started (scheduler stopped) stops blocking manual runs after this long. */
+    private static final long CLAIM_EXPIRY_MILLIS = 60_000;
+
     private final String collection;
     private State state = State.IDLE;
     private Instant lastRunStartedAt;
@@ -15,6 +18,8 @@ public final class CollectionStatus {
     private long pages;
     private long errors;
     private String lastError;
+    /** When a manual run was asked for and its job has not started yet (0 = none): a second ask is refused. */
+    private long claimedAtMillis;
 
     CollectionStatus(String collection) {
         this.collection = collection;
@@ -24,11 +29,22 @@ public final class CollectionStatus {
         if (state == State.RUNNING) {
             return false;
         }
+        claimedAtMillis = 0;
         state = State.RUNNING;
         lastRunStartedAt = now;
         lastRunEndedAt = null;
         records = 0;
         pages = 0;
+        return true;
+    }
+
+    /** Reserves the next run for a manual trigger; false while one runs or another trigger is about to start it. */
+    synchronized boolean claim(long nowMillis) {
+        boolean claimPending = claimedAtMillis != 0 && nowMillis - claimedAtMillis < CLAIM_EXPIRY_MILLIS;
+        if (state == State.RUNNING || claimPending) {
+            return false;
+        }
+        claimedAtMillis = nowMillis;
         return true;
     }
 

@@ -38,6 +38,11 @@ public class SyncStatusBoard {
         return collections.computeIfAbsent(collection, CollectionStatus::new);
     }
 
+    /** Reserves a manual run: false when one is running or already asked for. */
+    public boolean claim(String collection) {
+        return of(collection).claim(clock.millis());
+    }
+
     /** @return false when a run of this collection is already going */
     public boolean tryStart(String collection) {
         if (!of(collection).tryStart(clock.instant())) {

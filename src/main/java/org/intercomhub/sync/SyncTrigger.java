@@ -35,7 +35,7 @@ public class SyncTrigger {
             status.disable(collection);
             return Outcome.DISABLED;
         }
-        if (status.of(collection).running()) {
+        if (!status.claim(collection)) {
             return Outcome.ALREADY_RUNNING;
         }
         try {

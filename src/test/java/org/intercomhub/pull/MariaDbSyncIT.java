@@ -30,8 +30,13 @@ class MariaDbSyncIT extends WarehouseSyncContract {
     }
 
     @AfterAll
-    static void stopSandbox() {
+    static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+             var statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS %s".formatted(SCHEMA));
+            statement.execute("DROP DATABASE IF EXISTS %s".formatted(SCHEMA + "_hub"));
+        }
     }
 
     @Override

@@ -30,8 +30,13 @@ class PostgresSyncIT extends WarehouseSyncContract {
     }
 
     @AfterAll
-    static void stopSandbox() {
+    static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+             var statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS %s CASCADE".formatted(SCHEMA));
+            statement.execute("DROP SCHEMA IF EXISTS %s CASCADE".formatted(SCHEMA + "_hub"));
+        }
     }
 
     @Override

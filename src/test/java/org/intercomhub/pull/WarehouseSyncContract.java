@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.net.URI;
@@ -39,6 +40,8 @@ abstract class WarehouseSyncContract {
     SyncStatusBoard status;
     @Autowired
     JdbcTemplate jdbc;
+    @LocalServerPort
+    int port;
 
     abstract SandboxServer sandbox();
 
@@ -225,6 +228,41 @@ abstract class WarehouseSyncContract {
             assertThat(jdbc.queryForObject("SELECT name FROM " + schema() + ".contacts WHERE id = ?", String.class, id))
                     .as(id).isEqualTo(text(sandbox().workspace().contact(id), "name"));
         }
+    }
+
+    @Test
+    @Order(12)
+    void theSyncApiReportsStatusStartsRunsAndRefusesASecondOne() throws Exception {
+        HttpResponse<String> statusPage = http("GET", "/sync/status");
+        assertThat(statusPage.statusCode()).isEqualTo(200);
+        JsonNode collections = new ObjectMapper().readTree(statusPage.body()).get("collections");
+        assertThat(collections.fieldNames()).toIterable().containsAll(ALL);
+        assertThat(collections.get("contacts").get("state").asText()).isEqualTo("succeeded");
+        assertThat(collections.get("contacts").get("records").asLong()).isPositive();
+        assertThat(collections.get("contacts").get("checkpoint").get("highWater").asLong()).isPositive();
+
+        assertThat(http("POST", "/sync/no_such_collection").statusCode()).isEqualTo(404);
+        Instant before = Instant.now();
+        sandbox().faults().latencyMillis(1_500); // a run that lasts long enough to be asked for twice
+        try {
+            assertThat(http("POST", "/sync/tags").statusCode()).isEqualTo(202);
+            HttpResponse<String> second = http("POST", "/sync/tags");
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(second.body()).contains("already being synced");
+        } finally {
+            sandbox().faults().latencyMillis(0);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            var s = status.of("tags").snapshot(null);
+            return s.lastRunEndedAt() != null && !s.lastRunStartedAt().isBefore(before);
+        });
+        assertThat(http("POST", "/sync/tags").statusCode()).isEqualTo(202);
+    }
+
+    private HttpResponse<String> http(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder()
+                .uri(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** How many contacts the run's search matches, asked of the sandbox directly. */
