@@ -29,7 +29,7 @@ java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 
 # only contacts, notes off (one call per contact would measure the sandbox's request rate, not the pipeline)
-ONLY_CONTACTS=()
+ONLY_CONTACTS=("--sync.collections.contacts.cron=0 0 3 1 1 ?")   # runs only when the script asks
 for c in conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
   ONLY_CONTACTS+=("--sync.collections.$c.enabled=false")
 done

@@ -139,7 +139,13 @@ public class HubConfiguration {
     @Bean
     public SyncStatusBoard syncStatusBoard(CheckpointStore checkpoints, JdbcTemplate jdbc, BookkeepingSchema schema,
                                            Clock clock) {
-        return new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        int interrupted = board.markInterruptedRuns();
+        if (interrupted > 0) {
+            log.info("{} runs were interrupted when the hub last stopped; they resume from their checkpoints",
+                    interrupted);
+        }
+        return board;
     }
 
     @Bean

@@ -18,6 +18,7 @@ public final class PullRun {
     private Long runHighWater;
     private Long pageHighWater;
     private long records;
+    private int pageRecords;
     private long pages;
     private long skippedUnchanged;
     private long lastProgressLogMillis;
@@ -52,13 +53,19 @@ public final class PullRun {
     Long pageHighWater() { return pageHighWater; }
     void pageHighWater(Long value) { this.pageHighWater = value; }
 
-    void pageCommitted(int recordCount) {
+    synchronized void recordMapped() { pageRecords++; }
+
+    /** Closes the page: its records count as written and its high-water mark as reached; returns its size. */
+    synchronized int pageCommitted() {
+        int recordCount = pageRecords;
+        pageRecords = 0;
         pages++;
         records += recordCount;
         if (pageHighWater != null && (runHighWater == null || pageHighWater > runHighWater)) {
             runHighWater = pageHighWater;
         }
         pageHighWater = null;
+        return recordCount;
     }
 
     void skippedUnchanged(int count) { skippedUnchanged += count; }

@@ -227,6 +227,7 @@ public class PullRuns {
 
     public CanonicalRecord toRecord(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
         PullDefinition definition = run.definition();
+        run.recordMapped();
         if (definition.deletes()) {
             return CanonicalRecord.delete(definition.table(), item.path("id").asText(),
                     CanonicalRecord.Source.PULL, item.path(definition.timestampField()).asLong());
@@ -235,9 +236,8 @@ public class PullRuns {
     }
 
     /** Called once the page's records are in the warehouse: only now may the checkpoint move past them. */
-    public void pageCommitted(@ExchangeProperty("pull") PullRun run, @Body List<?> records) {
-        int count = records == null ? 0 : records.size();
-        run.pageCommitted(count);
+    public void pageCommitted(@ExchangeProperty("pull") PullRun run) {
+        int count = run.pageCommitted();
         Checkpoint start = run.startCheckpoint();
         checkpoints.save(run.collection(), new Checkpoint(start.highWater(), run.since(), run.pageCursor(),
                 run.runHighWater(), run.startedAt()));
@@ -259,11 +259,11 @@ public class PullRuns {
         Long highWater = newest(run.startCheckpoint().highWater(), run.runHighWater());
         checkpoints.save(run.collection(), new Checkpoint(highWater, null, null, null, null));
         run.pager().close();
-        status.finish(run.collection());
         log.info("{}: done in {} s: {} pages, {} records written, {} unchanged skipped, {} marked deleted, "
                         + "{} records/s, rate-limit budget {}", run.collection(),
                 Duration.between(run.startedAt(), clock.instant()).toSeconds(), run.pages(), run.records(),
                 run.skippedUnchanged(), vanished, perSecond(run), budget());
+        status.finish(run.collection());
     }
 
     /** Keeps the checkpoint: the next run resumes after the last committed page. */

@@ -24,6 +24,14 @@ public final class SandboxServer implements AutoCloseable {
 
     private static final int THREADS = 8;
 
+    static {
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
+        // about 40 ms per request on loopback instead of well under one.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final SandboxConfig config;
     private final SandboxWorkspace workspace;
     private final SandboxFaults faults = new SandboxFaults();

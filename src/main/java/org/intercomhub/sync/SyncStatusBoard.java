@@ -34,6 +34,12 @@ public class SyncStatusBoard {
         this.clock = clock;
     }
 
+    /** Runs that were going when the process stopped will not end by themselves; their checkpoints resume them. */
+    public int markInterruptedRuns() {
+        return jdbc.update("UPDATE " + runsTable + " SET state = 'interrupted', ended_at = ? WHERE state = 'running'",
+                clock.millis());
+    }
+
     public CollectionStatus of(String collection) {
         return collections.computeIfAbsent(collection, CollectionStatus::new);
     }

@@ -363,18 +363,21 @@ public class WarehouseUpsert {
         }
     }
 
+    /**
+     * One {@code DELETE .. WHERE parent = ?} per parent, sent as one JDBC batch. An {@code IN (..)} list of a whole
+     * page's parents looks, to a planner without statistics yet (a table filling up during its first sync), like
+     * most of the table, and turns every page's delete into a full scan.
+     */
     private void deleteChildren(Connection connection, TableSpec spec, List<String> parentIds) throws SQLException {
         String table = tableManager.qualified(spec.name());
         ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(spec.parentKey(), ColumnType.TEXT);
-        for (List<String> chunk : chunks(parentIds, MAX_ROWS_PER_STATEMENT)) {
-            String sql = cached("children|" + table + "|" + chunk.size(), () -> "DELETE FROM " + table + " WHERE "
-                    + q(spec.parentKey()) + " IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")");
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
-                }
-                statement.executeUpdate();
+        String sql = cached("children|" + table, () -> "DELETE FROM " + table + " WHERE " + q(spec.parentKey()) + " = ?");
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (String parentId : parentIds) {
+                dialect.bind(statement, 1, keyType, ColumnValues.convert(parentId, keyType));
+                statement.addBatch();
             }
+            statement.executeBatch();
         }
     }
 
