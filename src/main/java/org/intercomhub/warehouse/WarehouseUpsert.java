@@ -185,8 +185,8 @@ public class WarehouseUpsert {
             Map<String, Map<String, Object>> childSamples = new TreeMap<>();
             List<PreparedRecord> prepared = new ArrayList<>(records.size());
             for (CanonicalRecord record : records.values()) {
-                Map<String, Object> values = record.op() == Operation.DELETE ? new LinkedHashMap<>()
-                        : sanitizedRow(record.row());
+                // a delete writes the columns its row names too (e.g. a contact's archived flag), nothing else
+                Map<String, Object> values = sanitizedRow(record.row());
                 values.put(key, record.id());
                 addToSample(sample, values);
                 Map<String, List<Map<String, Object>>> children = record.op() == Operation.DELETE ? Map.of()
