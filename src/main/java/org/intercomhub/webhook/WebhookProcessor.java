@@ -50,8 +50,8 @@ public class WebhookProcessor {
                 records.addAll(topics.toRecords(entry.topic(), entry.createdAt(), envelope));
                 mapped.add(entry);
             } catch (Exception e) {
-                log.warn("Webhook notification {} ({}) could not be mapped, attempt {}: {}", entry.id(),
-                        entry.topic(), entry.attempts() + 1, e.toString());
+                log.warn("Webhook notification {} ({}) could not be mapped, attempt {}", entry.id(), entry.topic(),
+                        entry.attempts() + 1, e);
                 inbox.markFailed(entry, e.toString());
                 stats.processingFailed(1, e.toString());
             }

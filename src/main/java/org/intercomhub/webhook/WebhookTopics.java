@@ -271,9 +271,16 @@ public class WebhookTopics {
     }
 
     private static Long epochSeconds(JsonNode value) {
-        return value != null && value.canConvertToLong() && !value.isTextual() ? value.asLong()
-                : value != null && value.isTextual() && value.asText().matches("\\d+") ? Long.parseLong(value.asText())
-                : null;
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.asLong();
+        }
+        if (value.isTextual() && value.asText().matches("\\d{1,18}")) {
+            return Long.parseLong(value.asText());
+        }
+        return null;
     }
 
     private static String requiredId(JsonNode node, String what) {
