@@ -15,6 +15,7 @@ import java.util.Map;
  * @param row             column name to value: String, Long, Double, Boolean, {@link java.time.Instant},
  *                        {@link com.fasterxml.jackson.databind.JsonNode} (stored as JSON) or null. Columns that the
  *                        table does not have yet (flattened {@code custom_*} attributes) are added on first sight.
+ *                        A delete writes the columns its row names (usually none) beside the {@code _deleted} mark.
  * @param children        child table to the complete set of its rows for this record (each row carries the parent
  *                        key column); a child table named here is replaced for this parent. Empty when none.
  */

@@ -95,6 +95,9 @@ public final class WarehouseTables {
                 "team_assignee_id", TEXT, "created_at", TIMESTAMP, "updated_at", TIMESTAMP, "open", BOOLEAN,
                 "snoozed_until", TIMESTAMP, "linked_objects", JSON, "ticket_parts", JSON, "is_shared", BOOLEAN,
                 "previous_ticket_state_id", TEXT));
+        // from event.created webhooks only: Intercom's API lists events per user, there is no collection to pull
+        top("events", cols("id", TEXT, "event_name", TEXT, "created_at", TIMESTAMP, "user_id", TEXT,
+                "email", TEXT, "intercom_user_id", TEXT, "metadata", JSON));
     }
 
     /** Views that keep Segment's collection names working: its {@code users} and {@code contacts} (leads). */

@@ -7,6 +7,7 @@ import org.apache.camel.Message;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Answers {@code GET /sync/status} and {@code POST /sync/{collection}} (see routes/sync-api.camel.yaml). */
 public class SyncApi {
@@ -14,6 +15,8 @@ public class SyncApi {
     private final SyncStatusBoard status;
     private final SyncTrigger trigger;
     private final ObjectMapper json;
+    /** Further parts of the status page, e.g. webhooks, registered by their own configuration. */
+    private final Map<String, Supplier<Object>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     public SyncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json) {
         this.status = status;
@@ -25,7 +28,14 @@ public class SyncApi {
         for (String collection : trigger.collections()) {
             status.of(collection); // list every collection, also those that never ran
         }
-        respond(exchange.getMessage(), 200, Map.of("collections", status.snapshot()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("collections", status.snapshot());
+        sections.forEach((name, section) -> body.put(name, section.get()));
+        respond(exchange.getMessage(), 200, body);
+    }
+
+    public void addSection(String name, Supplier<Object> section) {
+        sections.put(name, section);
     }
 
     public void trigger(String collection, Exchange exchange) throws JsonProcessingException {

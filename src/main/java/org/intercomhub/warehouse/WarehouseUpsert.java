@@ -65,16 +65,30 @@ public class WarehouseUpsert {
         return tableManager;
     }
 
-    /** Writes a batch in one transaction; see the class comment. */
+    /**
+     * Writes a batch in one transaction; see the class comment.
+     *
+     * <p>A record whose collection is a child table ({@code contact_tags}, {@code conversation_parts}, ...) changes
+     * that one child row only, keyed by the parent key column in its row and its id, and leaves the parent's other
+     * child rows alone: a webhook carries one tag, or a conversation's newest parts, never the complete set. Its
+     * upsert is held back when the stored row is newer; its delete removes the row unless the stored row is newer.
+     */
     public WriteResult write(List<CanonicalRecord> batch) {
         if (batch.isEmpty()) {
             return WriteResult.empty();
         }
-        List<TableBatch> tables = prepare(BatchDeduplicator.dedupe(batch));
+        List<CanonicalRecord> parents = new ArrayList<>(batch.size());
+        List<CanonicalRecord> childRowChanges = new ArrayList<>();
+        for (CanonicalRecord record : batch) {
+            TableSpec spec = specs.get(record.collection());
+            (spec != null && spec.isChild() ? childRowChanges : parents).add(record);
+        }
+        List<TableBatch> tables = prepare(BatchDeduplicator.dedupe(parents));
+        List<ChildRowChange> childChanges = prepareChildRowChanges(childRowChanges);
         Instant now = clock.instant();
         for (int attempt = 1; ; attempt++) {
             try {
-                return writeOnce(tables, now);
+                return writeOnce(tables, childChanges, now);
             } catch (SQLException e) {
                 if (attempt >= MAX_ATTEMPTS || !isConflict(e)) {
                     throw new WarehouseException("Writing " + batch.size() + " records failed", e);
@@ -171,8 +185,8 @@ public class WarehouseUpsert {
             Map<String, Map<String, Object>> childSamples = new TreeMap<>();
             List<PreparedRecord> prepared = new ArrayList<>(records.size());
             for (CanonicalRecord record : records.values()) {
-                Map<String, Object> values = record.op() == Operation.DELETE ? new LinkedHashMap<>()
-                        : sanitizedRow(record.row());
+                // a delete writes the columns its row names too (e.g. a contact's archived flag), nothing else
+                Map<String, Object> values = sanitizedRow(record.row());
                 values.put(key, record.id());
                 addToSample(sample, values);
                 Map<String, List<Map<String, Object>>> children = record.op() == Operation.DELETE ? Map.of()
@@ -186,6 +200,41 @@ public class WarehouseUpsert {
             tables.add(new TableBatch(spec, prepared));
         });
         return tables;
+    }
+
+    /** One child row to upsert or delete on its own; {@code key} is table, parent id, id. */
+    private record ChildRowChange(TableSpec spec, List<String> key, CanonicalRecord record,
+                                  Map<String, Object> values) {
+    }
+
+    private List<ChildRowChange> prepareChildRowChanges(List<CanonicalRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        Map<List<String>, ChildRowChange> byKey = new TreeMap<>(Comparator.comparing(Object::toString));
+        Map<String, Map<String, Object>> samples = new LinkedHashMap<>();
+        for (CanonicalRecord record : records) {
+            TableSpec spec = specs.get(record.collection());
+            tableManager.ensureTable(spec);
+            Map<String, Object> values = sanitizedRow(record.row());
+            values.put(spec.keyColumns().get(1), record.id());
+            Object parentId = values.get(spec.parentKey());
+            if (parentId == null) {
+                throw new IllegalArgumentException("Child row " + record.id() + " of " + spec.name() + " lacks its "
+                        + spec.parentKey());
+            }
+            List<String> key = List.of(spec.name(), parentId.toString(), record.id());
+            ChildRowChange change = new ChildRowChange(spec, key, record, values);
+            // the newest change of a row wins, the later one on a tie (as for whole records)
+            byKey.merge(key, change, (kept, incoming) ->
+                    BatchDeduplicator.replaces(kept.record().sourceUpdatedAt(), incoming.record().sourceUpdatedAt())
+                            ? incoming : kept);
+            if (record.op() == Operation.UPSERT) {
+                addToSample(samples.computeIfAbsent(spec.name(), name -> new LinkedHashMap<>()), values);
+            }
+        }
+        samples.forEach(tableManager::ensureColumns);
+        return new ArrayList<>(byKey.values());
     }
 
     private Map<String, List<Map<String, Object>>> prepareChildren(CanonicalRecord parent,
@@ -252,7 +301,8 @@ public class WarehouseUpsert {
 
     // ---- the transaction --------------------------------------------------------------------------------------
 
-    private WriteResult writeOnce(List<TableBatch> tables, Instant now) throws SQLException {
+    private WriteResult writeOnce(List<TableBatch> tables, List<ChildRowChange> childChanges, Instant now)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -260,6 +310,9 @@ public class WarehouseUpsert {
                 WriteResult.Builder result = new WriteResult.Builder();
                 for (TableBatch table : tables) {
                     writeTable(connection, table, now, result);
+                }
+                for (ChildRowChange change : childChanges) {
+                    writeChildRow(connection, change, now, result);
                 }
                 connection.commit();
                 return result.build();
@@ -298,6 +351,42 @@ public class WarehouseUpsert {
         result.add(spec.name(), new WriteResult.TableCounts(winners.size() - deletes,
                 batch.records().size() - winners.size(), deletes, 0));
         replaceChildren(connection, winners, now, result);
+    }
+
+    /** Single-row statements: webhooks change few child rows at a time, and none is counted on for exactness. */
+    private void writeChildRow(Connection connection, ChildRowChange change, Instant now, WriteResult.Builder result)
+            throws SQLException {
+        TableSpec spec = change.spec();
+        String table = tableManager.qualified(spec.name());
+        Map<String, ColumnType> types = tableManager.columns(spec.name());
+        CanonicalRecord record = change.record();
+        if (record.op() == Operation.DELETE) {
+            String parent = spec.keyColumns().get(0);
+            String id = spec.keyColumns().get(1);
+            Long version = record.sourceUpdatedAt();
+            String sql = "DELETE FROM " + table + " WHERE " + q(parent) + " = ? AND " + q(id) + " = ?"
+                    + (version == null ? "" : " AND (" + q(SOURCE_UPDATED_AT) + " IS NULL OR "
+                    + q(SOURCE_UPDATED_AT) + " <= ?)");
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                ColumnType parentType = types.getOrDefault(parent, ColumnType.TEXT);
+                ColumnType idType = types.getOrDefault(id, ColumnType.TEXT);
+                dialect.bind(statement, 1, parentType, ColumnValues.convert(change.key().get(1), parentType));
+                dialect.bind(statement, 2, idType, ColumnValues.convert(change.key().get(2), idType));
+                if (version != null) {
+                    statement.setLong(3, version);
+                }
+                result.add(spec.name(), new WriteResult.TableCounts(0, 0, statement.executeUpdate(), 0));
+            }
+            return;
+        }
+        List<Column> columns = statementColumns(change.values(), types);
+        String sql = cached("upsert|" + table + "|1|" + columns, () ->
+                dialect.conditionalUpsert(table, spec.keyColumns(), columns, 1));
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bindRow(statement, 1, columns, change.values(), record, now);
+            statement.executeUpdate();
+            result.add(spec.name(), new WriteResult.TableCounts(0, 0, 0, 1));
+        }
     }
 
     /** Locked reads put absent keys under InnoDB gap locks too, so a concurrent insert of them waits for us. */

@@ -287,6 +287,51 @@ class WarehouseUpsertTest {
                 .map(row -> (String) row.get("name")).toList();
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aChildRowRecordChangesThatRowAndLeavesItsSiblingsAlone(TestDatabase.Kind kind) {
+        try (TestDatabase db = TestDatabase.open(kind)) {
+            WarehouseUpsert writer = writer(db, Clock.systemUTC());
+            writer.write(List.of(contactWithTags("c1", 100, "vip", "beta")));
+
+            writer.write(List.of(tagRow("c1", "t_new", "new", 150, CanonicalRecord.Operation.UPSERT)));
+            writer.write(List.of(tagRow("c1", "t_beta", "beta", 150, CanonicalRecord.Operation.DELETE)));
+
+            assertThat(tagNames(db, "c1")).containsExactly("new", "vip");
+            assertThat(db.row("contacts", "c1")).containsEntry("name", "v100");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void anOlderChildRowChangeIsHeldBack(TestDatabase.Kind kind) {
+        try (TestDatabase db = TestDatabase.open(kind)) {
+            WarehouseUpsert writer = writer(db, Clock.systemUTC());
+            writer.write(List.of(contactWithTags("c1", 200, "vip")));
+
+            writer.write(List.of(tagRow("c1", "t_vip", "renamed", 100, CanonicalRecord.Operation.UPSERT),
+                    tagRow("c1", "t_vip", "vip", 150, CanonicalRecord.Operation.DELETE)));
+            assertThat(tagNames(db, "c1")).containsExactly("vip");
+
+            // within one batch the newest change of a row wins
+            writer.write(List.of(tagRow("c1", "t_x", "x", 300, CanonicalRecord.Operation.DELETE),
+                    tagRow("c1", "t_x", "x", 250, CanonicalRecord.Operation.UPSERT)));
+            assertThat(tagNames(db, "c1")).containsExactly("vip");
+        }
+    }
+
+    private static CanonicalRecord tagRow(String contactId, String tagId, String name, long version,
+                                          CanonicalRecord.Operation op) {
+        return new CanonicalRecord("contact_tags", tagId, op, Source.WEBHOOK, version,
+                Map.of("contact_id", contactId, "name", name), Map.of());
+    }
+
+    private static List<Object> tagNames(TestDatabase db, String contactId) {
+        return db.query("SELECT " + db.q("name") + " FROM " + db.table("contact_tags") + " WHERE "
+                        + db.q("contact_id") + " = ? ORDER BY " + db.q("name"), contactId).stream()
+                .map(row -> row.get("name")).toList();
+    }
+
     private static WarehouseUpsert writer(TestDatabase db, Clock clock) {
         return new WarehouseUpsert(db.dataSource(), db.dialect, db.schema, TestTables.ALL, clock);
     }

@@ -1,0 +1,80 @@
+package org.intercomhub.webhook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.record.RecordMapper;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.sync.SyncApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Wires the beans of routes/intercom-webhook.camel.yaml from the {@code webhook:} section of application.yaml. */
+@Configuration
+public class WebhookConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookConfiguration.class);
+
+    @Bean
+    public WebhookSettings webhookSettings(@Value("${webhook.client-secret:}") String clientSecrets,
+                                           @Value("${webhook.verify-signatures:true}") boolean verifySignatures,
+                                           @Value("${webhook.max-body-bytes:1048576}") int maxBodyBytes,
+                                           @Value("${webhook.batch-size:200}") int batchSize,
+                                           @Value("${webhook.retention:7d}") Duration retention) {
+        WebhookSettings settings = new WebhookSettings(WebhookSettings.parseSecrets(clientSecrets), verifySignatures,
+                maxBodyBytes, batchSize, retention);
+        if (!verifySignatures) {
+            log.warn("WEBHOOK_VERIFY_SIGNATURES=false: POST /webhooks/intercom accepts notifications WITHOUT checking "
+                    + "their signature. Anyone who can reach it can write to the warehouse. Development only.");
+        } else if (settings.clientSecrets().isEmpty()) {
+            log.warn("No INTERCOM_CLIENT_SECRET set: every webhook notification will be refused with 401 until it is");
+        }
+        return settings;
+    }
+
+    @Bean
+    public WebhookStats webhookStats(Clock clock, SyncApi syncApi) {
+        WebhookStats stats = new WebhookStats(clock);
+        syncApi.addSection("webhooks", stats::snapshot);
+        return stats;
+    }
+
+    @Bean
+    public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, WebhookStats stats) {
+        WebhookInbox inbox = new WebhookInbox(jdbc, schema, clock);
+        inbox.create();
+        stats.backlogFrom(inbox::backlog);
+        return inbox;
+    }
+
+    @Bean
+    public WebhookSignatures webhookSignatures(WebhookSettings settings) {
+        return new WebhookSignatures(settings);
+    }
+
+    @Bean
+    public WebhookRequests webhookRequests(WebhookSettings settings, WebhookStats stats, ObjectMapper json) {
+        return new WebhookRequests(settings, stats, json);
+    }
+
+    @Bean
+    public WebhookReceiver webhookReceiver(WebhookInbox inbox, WebhookStats stats) {
+        return new WebhookReceiver(inbox, stats);
+    }
+
+    @Bean
+    public WebhookTopics webhookTopics(RecordMapper mapper) {
+        return new WebhookTopics(mapper);
+    }
+
+    @Bean
+    public WebhookProcessor webhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookStats stats,
+                                             WebhookSettings settings, ObjectMapper json, Clock clock) {
+        return new WebhookProcessor(inbox, topics, stats, settings, json, clock);
+    }
+}

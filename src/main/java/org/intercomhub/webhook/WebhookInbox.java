@@ -1,0 +1,103 @@
+package org.intercomhub.webhook;
+
+import org.intercomhub.sync.BookkeepingSchema;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The durable record of every accepted notification ({@code webhook_inbox} in the bookkeeping schema). A
+ * notification is acknowledged only after its row is committed, and marked processed only after its records went
+ * through the fan-out, so a crash in between loses nothing: the row is simply processed again (writes are
+ * idempotent). Its primary key, Intercom's notification id, makes a redelivery a no-op.
+ */
+public class WebhookInbox {
+
+    /** Failed processing is retried after 1 s, 2 s, 4 s ... up to this. */
+    static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    /** An unprocessed row. */
+    public record Entry(String id, String topic, Long createdAt, String body, int attempts) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final String table;
+    private final Clock clock;
+
+    public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
+        this.jdbc = jdbc;
+        this.table = schema.table("webhook_inbox");
+        this.clock = clock;
+    }
+
+    /** Creates the table; bodies may be a MiB, beyond MariaDB's 64 KiB TEXT. */
+    public void create() {
+        String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
+        String lower = product == null ? "" : product.toLowerCase(Locale.ROOT);
+        String bodyType = lower.contains("mariadb") || lower.contains("mysql") ? "LONGTEXT" : "TEXT";
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "notification_id VARCHAR(255) NOT NULL PRIMARY KEY, topic VARCHAR(255) NOT NULL, "
+                + "received_at BIGINT NOT NULL, created_at BIGINT, body " + bodyType + " NOT NULL, "
+                + "processed_at BIGINT, attempts INT NOT NULL DEFAULT 0, next_attempt_at BIGINT, last_error TEXT)");
+        jdbc.execute("CREATE INDEX IF NOT EXISTS webhook_inbox_pending ON " + table + " (processed_at, received_at)");
+    }
+
+    /** Commits the notification; false when its id is already there (a redelivery). */
+    public boolean store(Notification notification) {
+        try {
+            jdbc.update("INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)"
+                            + " VALUES (?, ?, ?, ?, ?, 0)", notification.id(), notification.topic(), clock.millis(),
+                    notification.createdAt(), notification.body());
+            return true;
+        } catch (DuplicateKeyException e) {
+            return false;
+        }
+    }
+
+    /** The oldest unprocessed rows that are due, oldest first. */
+    public List<Entry> due(int limit) {
+        return jdbc.query("SELECT notification_id, topic, created_at, body, attempts FROM " + table
+                        + " WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                        + " ORDER BY received_at, notification_id LIMIT " + limit,
+                (rs, n) -> new Entry(rs.getString(1), rs.getString(2), nullableLong(rs.getLong(3), rs.wasNull()),
+                        rs.getString(4), rs.getInt(5)),
+                clock.millis());
+    }
+
+    public void markProcessed(List<String> ids) {
+        long now = clock.millis();
+        jdbc.batchUpdate("UPDATE " + table + " SET processed_at = ?, last_error = NULL WHERE notification_id = ?",
+                ids.stream().map(id -> new Object[]{now, id}).toList());
+    }
+
+    /** Counts an attempt and puts the row off with exponential backoff; it stays unprocessed. */
+    public void markFailed(Entry entry, String error) {
+        long delay = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(entry.attempts(), 20));
+        String message = error == null ? "unknown error" : error;
+        jdbc.update("UPDATE " + table + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                        + " WHERE notification_id = ?", clock.millis() + delay,
+                message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message, entry.id());
+    }
+
+    /** Rows not processed yet, due or waiting for a retry. */
+    public long backlog() {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE processed_at IS NULL", Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** Drops processed rows older than the retention; a redelivery after that would be processed again. */
+    public int purgeProcessedBefore(long epochMillis) {
+        return jdbc.update("DELETE FROM " + table + " WHERE processed_at IS NOT NULL AND processed_at < ?",
+                epochMillis);
+    }
+
+    private static Long nullableLong(long value, boolean wasNull) {
+        return wasNull ? null : value;
+    }
+}

@@ -1,0 +1,27 @@
+package org.intercomhub.webhook;
+
+import org.apache.camel.Exchange;
+
+/** Stores an accepted notification in the inbox, and counts it or its redelivery. */
+public class WebhookReceiver {
+
+    private final WebhookInbox inbox;
+    private final WebhookStats stats;
+
+    public WebhookReceiver(WebhookInbox inbox, WebhookStats stats) {
+        this.inbox = inbox;
+        this.stats = stats;
+    }
+
+    /** Returns once the row is committed; a redelivered id is flagged and not stored again. */
+    public void store(Exchange exchange) {
+        Notification notification = exchange.getMessage().getBody(Notification.class);
+        boolean stored = inbox.store(notification);
+        exchange.setProperty(WebhookRequests.DUPLICATE, !stored);
+        if (stored) {
+            stats.received(notification.topic());
+        } else {
+            stats.duplicate();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package org.intercomhub.webhook;
+
+import org.intercomhub.pull.PullCatalog;
+import org.intercomhub.sandbox.SandboxConfig;
+import org.intercomhub.sandbox.SandboxServer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.sql.DriverManager;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** What the end-to-end webhook tests share: a small sandbox, a schema per class, the app's settings. */
+final class WebhookTestSupport {
+
+    /** The current secret and the one being rotated out: both verify. */
+    static final String SECRET = "test-client-secret";
+    static final String OLD_SECRET = "old-client-secret";
+    /** A cron that does not fire while a test runs. */
+    static final String NEVER = "0 0 3 1 1 ?";
+
+    private WebhookTestSupport() {
+    }
+
+    static SandboxServer startSandbox() {
+        return SandboxServer.start(SandboxConfig.defaults().withPort(0).withContacts(120).withCompanies(30)
+                .withConversations(40).withTickets(20));
+    }
+
+    static String uniqueSchema(String prefix) {
+        return prefix + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    }
+
+    /** Every property of the app under test, also for a second context started on the same schema. */
+    static Map<String, Object> properties(SandboxServer sandbox, String jdbcUrl, String user, String schema) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("intercom.base-url", sandbox.baseUrl());
+        properties.put("intercom.access-token", sandbox.config().accessToken());
+        properties.put("intercom.initial-backoff", "20ms");
+        properties.put("intercom.max-backoff", "200ms");
+        properties.put("warehouse.url", jdbcUrl);
+        properties.put("warehouse.user", user);
+        properties.put("warehouse.password", "");
+        properties.put("warehouse.schema", schema);
+        properties.put("warehouse.bookkeeping-schema", schema + "_hub");
+        properties.put("sync.run-on-startup", "false");
+        properties.put("server.port", "0");
+        properties.put("webhook.client-secret", OLD_SECRET + ", " + SECRET);
+        properties.put("webhook.poll-interval-ms", "50");
+        properties.put("webhook.max-body-bytes", "65536");
+        for (String collection : new PullCatalog().names()) {
+            properties.put("sync.collections." + collection + ".cron", NEVER);
+        }
+        return properties;
+    }
+
+    static void register(DynamicPropertyRegistry registry, Map<String, Object> properties) {
+        properties.forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    static void dropSchemas(String jdbcUrl, String user, String schema, String dropStatement) throws Exception {
+        try (var connection = DriverManager.getConnection(jdbcUrl, user, "");
+             var statement = connection.createStatement()) {
+            statement.execute(dropStatement.formatted(schema));
+            statement.execute(dropStatement.formatted(schema + "_hub"));
+        }
+    }
+}
