@@ -33,6 +33,7 @@ public final class SandboxFaults {
     private volatile long latencyMillis;
     private final Set<Integer> scrollPagesToFail = new HashSet<>();
     private volatile boolean repeatScrollParam;
+    private final Set<String> withheldPermissions = new HashSet<>();
 
     /** The next n API requests are answered with this 5xx status and an error body. */
     public synchronized SandboxFaults failNext(int n, int status) {
@@ -82,7 +83,18 @@ public final class SandboxFaults {
         return this;
     }
 
+    /** Requests whose path starts with pathPrefix answer 403, as for an app installed without that permission. */
+    public synchronized SandboxFaults withholdPermission(String pathPrefix) {
+        withheldPermissions.add(pathPrefix);
+        return this;
+    }
+
+    synchronized boolean forbidden(String path) {
+        return withheldPermissions.stream().anyMatch(path::startsWith);
+    }
+
     public synchronized void reset() {
+        withheldPermissions.clear();
         failRemaining = 0;
         prefixRules.clear();
         dropRemaining = 0;

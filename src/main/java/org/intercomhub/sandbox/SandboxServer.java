@@ -129,6 +129,11 @@ public final class SandboxServer implements AutoCloseable {
                 send(ex, SandboxResponse.error(401, "unauthorized", "Access Token Invalid"));
                 return;
             }
+            if (faults.forbidden(req.path())) {
+                send(ex, SandboxResponse.error(403, "action_forbidden",
+                        "The access token lacks a permission this endpoint needs"));
+                return;
+            }
             RateLimitWindow.Decision decision = rateLimit.acquire();
             ex.getResponseHeaders().set("X-RateLimit-Limit", Integer.toString(decision.limit()));
             ex.getResponseHeaders().set("X-RateLimit-Remaining", Integer.toString(decision.remaining()));

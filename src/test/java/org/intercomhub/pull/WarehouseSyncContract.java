@@ -259,6 +259,20 @@ abstract class WarehouseSyncContract {
         assertThat(http("POST", "/sync/tags").statusCode()).isEqualTo(202);
     }
 
+    @Test
+    @Order(13)
+    void aMissingPermissionFailsThatCollectionWithItsNameAndTheOthersGoOn() {
+        sandbox().faults().withholdPermission("/tickets");
+        try {
+            Map<String, String> states = syncAndWait(trigger, status, "tickets", "tags", "admins");
+            assertThat(states.get("tickets")).startsWith("failed").contains("Read tickets");
+            assertThat(states.get("tags")).isEqualTo("succeeded");
+            assertThat(states.get("admins")).isEqualTo("succeeded");
+        } finally {
+            sandbox().faults().reset();
+        }
+    }
+
     private HttpResponse<String> http(String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder()
                 .uri(URI.create("http://127.0.0.1:" + port + path))
