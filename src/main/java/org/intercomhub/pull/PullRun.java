@@ -2,7 +2,11 @@ package org.intercomhub.pull;
 
 import org.intercomhub.intercom.Pager;
 
+import org.intercomhub.intercom.Page;
+
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** One run of one collection's pull: the state the route carries from page to page. */
 public final class PullRun {
@@ -13,6 +17,8 @@ public final class PullRun {
     private final Instant startedAt;
     private final boolean resumed;
     private Pager pager;
+    /** The next page, being fetched while the current one is written. */
+    private CompletableFuture<Page> prefetch;
     private boolean hasMore = true;
     private String pageCursor;
     private Long runHighWater;
@@ -42,6 +48,30 @@ public final class PullRun {
     boolean resumed() { return resumed; }
     Pager pager() { return pager; }
     void pager(Pager pager) { this.pager = pager; }
+
+    void prefetch(CompletableFuture<Page> nextPage) { this.prefetch = nextPage; }
+
+    /** The prefetched page (its fetch error, if it failed), or null when none was started. */
+    Page takePrefetched() {
+        CompletableFuture<Page> nextPage = prefetch;
+        prefetch = null;
+        if (nextPage == null) {
+            return null;
+        }
+        try {
+            return nextPage.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Lets a fetch still in flight end before the pager is closed: a pager is used by one thread at a time. */
+    void awaitPrefetch() {
+        if (prefetch != null) {
+            prefetch.handle((page, error) -> null).join();
+            prefetch = null;
+        }
+    }
 
     /** Read by the route's loop: whether another page is to be fetched. */
     public boolean hasMore() { return hasMore; }

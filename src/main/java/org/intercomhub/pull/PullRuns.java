@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The steps of a collection pull that need code, called by {@code routes/intercom-pull.camel.yaml}: open a run
@@ -50,6 +53,11 @@ public class PullRuns {
     private final int perPage;
     private final boolean contactNotes;
     private final Duration progressEvery;
+    private final ExecutorService prefetcher = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "pull-prefetch");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public PullRuns(PullCatalog catalog, IntercomClient client, RateLimiter rateLimiter, CheckpointStore checkpoints,
                     SyncStatusBoard status, WarehouseUpsert warehouse, RecordMapper mapper, Clock clock,
@@ -104,7 +112,8 @@ public class PullRuns {
 
     /** The next page's items, minus those the warehouse already has in this version. */
     public List<JsonNode> nextPage(@ExchangeProperty("pull") PullRun run) {
-        Page page = fetch(run);
+        Page prefetched = run.takePrefetched();
+        Page page = prefetched != null ? prefetched : fetch(run);
         PullDefinition definition = run.definition();
         List<JsonNode> items = new ArrayList<>(page.items());
         // keep the previous cursor when a page has none to offer (the last one): a resume then repeats one page
@@ -112,6 +121,10 @@ public class PullRuns {
             run.pageCursor(page.resumeCursor());
         }
         run.morePages(!page.last() && run.pager().hasNext());
+        if (run.hasMore() && !definition.deletes()) {
+            // fetch the next page while this one is filled in and written; its cursor is committed only with it
+            run.prefetch(CompletableFuture.supplyAsync(() -> run.pager().next(), prefetcher));
+        }
 
         if (definition.timestampField() != null) {
             Long newest = null;
@@ -269,6 +282,7 @@ public class PullRuns {
     /** Keeps the checkpoint: the next run resumes after the last committed page. */
     public void fail(PullRun run, Exception error) {
         String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        run.awaitPrefetch();
         run.pager().close(); // gives a scroll's per-app permit back
         status.fail(run.collection(), message);
         log.error("{}: run failed after {} pages ({} records); the next run resumes from the last committed page: {}",

@@ -256,7 +256,12 @@ abstract class WarehouseSyncContract {
             var s = status.of("tags").snapshot(null);
             return s.lastRunEndedAt() != null && !s.lastRunStartedAt().isBefore(before);
         });
+        Instant again = Instant.now();
         assertThat(http("POST", "/sync/tags").statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            var s = status.of("tags").snapshot(null);
+            return s.lastRunEndedAt() != null && !s.lastRunStartedAt().isBefore(again);
+        });
     }
 
     @Test
