@@ -85,7 +85,7 @@ public class WebhookLoad {
     static String host;
     static int port;
     static byte[] secret;
-    static int[] rates = {250, 500, 1000, 2000, 4000};
+    static int[] rates = {250, 500, 1000, 2000, 4000, 8000};
     static int stepSeconds = 10;
     static int connections = 32;
     static int warmupSeconds = 3;
