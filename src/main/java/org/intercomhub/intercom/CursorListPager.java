@@ -1,25 +1,19 @@
 package org.intercomhub.intercom;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** {@code GET path?per_page=N&starting_after=C}, following {@code pages.next.starting_after} (contacts, conversations). */
-public final class CursorListPager extends AbstractPager {
+public final class CursorListPager extends StartingAfterPager {
 
     private final Map<String, String> fixedParams;
     private final int perPage;
-    private final RepeatGuard guard;
-    private String cursor;
 
     public CursorListPager(IntercomClient client, String path, Map<String, String> fixedParams, String itemsField,
                            int perPage, String startingAfter) {
-        super(client, path, itemsField);
+        super(client, "GET", path, itemsField, startingAfter);
         this.fixedParams = Map.copyOf(fixedParams);
         this.perPage = perPage;
-        this.cursor = startingAfter;
-        this.guard = new RepeatGuard("GET " + path, "starting_after cursor");
     }
 
     @Override
@@ -29,14 +23,6 @@ public final class CursorListPager extends AbstractPager {
         if (cursor != null) {
             query.put("starting_after", cursor);
         }
-        JsonNode response = client.get(path, query);
-        List<JsonNode> items = items(response);
-        String next = CursorPages.nextStartingAfter(response);
-        if (next == null) {
-            return new Page(items, null, true);
-        }
-        guard.check(cursor, next);
-        cursor = next;
-        return new Page(items, next, false);
+        return pageOf(client.get(path, query));
     }
 }

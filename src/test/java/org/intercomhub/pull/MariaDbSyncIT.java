@@ -1,6 +1,7 @@
 package org.intercomhub.pull;
 
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItDatabase;
 import org.intercomhub.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,30 +14,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class MariaDbSyncIT extends WarehouseSyncContract {
 
-    static final SandboxServer SANDBOX = start();
-    static final String SCHEMA = SyncTestSupport.uniqueSchema("it_maria");
-
-    private static SandboxServer start() {
-        try {
-            return SyncTestSupport.startSandbox();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final SandboxServer SANDBOX = SyncTestSupport.startSandbox();
+    static final String SCHEMA = ItDatabase.uniqueSchema("it_maria");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SyncTestSupport.register(registry, SANDBOX, "jdbc:mariadb://127.0.0.1:3306/test", "root", SCHEMA);
+        SyncTestSupport.register(registry, SANDBOX, ItDatabase.MARIADB.url, ItDatabase.MARIADB.user, SCHEMA);
     }
 
     @AfterAll
     static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
-             var statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS %s".formatted(SCHEMA));
-            statement.execute("DROP DATABASE IF EXISTS %s".formatted(SCHEMA + "_hub"));
-        }
+        ItDatabase.MARIADB.dropSchemas(SCHEMA);
     }
 
     @Override

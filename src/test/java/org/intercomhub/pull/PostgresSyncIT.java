@@ -1,6 +1,7 @@
 package org.intercomhub.pull;
 
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItDatabase;
 import org.intercomhub.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,30 +14,18 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PostgresSyncIT extends WarehouseSyncContract {
 
-    static final SandboxServer SANDBOX = start();
-    static final String SCHEMA = SyncTestSupport.uniqueSchema("it_pg");
-
-    private static SandboxServer start() {
-        try {
-            return SyncTestSupport.startSandbox();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final SandboxServer SANDBOX = SyncTestSupport.startSandbox();
+    static final String SCHEMA = ItDatabase.uniqueSchema("it_pg");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        SyncTestSupport.register(registry, SANDBOX, "jdbc:postgresql://127.0.0.1:5432/test", "postgres", SCHEMA);
+        SyncTestSupport.register(registry, SANDBOX, ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, SCHEMA);
     }
 
     @AfterAll
     static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
-             var statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS %s CASCADE".formatted(SCHEMA));
-            statement.execute("DROP SCHEMA IF EXISTS %s CASCADE".formatted(SCHEMA + "_hub"));
-        }
+        ItDatabase.POSTGRES.dropSchemas(SCHEMA);
     }
 
     @Override

@@ -25,12 +25,8 @@ final class SyncTestSupport {
     private SyncTestSupport() {
     }
 
-    static SandboxServer startSandbox() throws Exception {
+    static SandboxServer startSandbox() {
         return SandboxServer.start(SandboxConfig.defaults().withPort(0));
-    }
-
-    static String uniqueSchema(String prefix) {
-        return prefix + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
 
     /** Points the app at the sandbox and a warehouse; schedules off, fast retries. */

@@ -1,6 +1,7 @@
 package org.intercomhub.webhook;
 
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItDatabase;
 import org.intercomhub.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,10 +16,9 @@ import java.util.Map;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WebhookMariaDbIT extends WebhookContract {
 
-    static final String URL = "jdbc:mariadb://127.0.0.1:3306/test";
     static final SandboxServer SANDBOX = WebhookTestSupport.startSandbox();
-    static final String SCHEMA = WebhookTestSupport.uniqueSchema("it_wh_maria");
-    static final Map<String, Object> PROPERTIES = WebhookTestSupport.properties(SANDBOX, URL, "root", SCHEMA);
+    static final String SCHEMA = ItDatabase.uniqueSchema("it_wh_maria");
+    static final Map<String, Object> PROPERTIES = WebhookTestSupport.properties(SANDBOX, ItDatabase.MARIADB.url, ItDatabase.MARIADB.user, SCHEMA);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -28,7 +28,7 @@ class WebhookMariaDbIT extends WebhookContract {
     @AfterAll
     static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
-        WebhookTestSupport.dropSchemas(URL, "root", SCHEMA, "DROP DATABASE IF EXISTS %s");
+        ItDatabase.MARIADB.dropSchemas(SCHEMA);
     }
 
     @Override

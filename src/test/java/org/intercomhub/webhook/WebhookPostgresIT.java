@@ -1,6 +1,7 @@
 package org.intercomhub.webhook;
 
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItDatabase;
 import org.intercomhub.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -15,10 +16,9 @@ import java.util.Map;
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WebhookPostgresIT extends WebhookContract {
 
-    static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
     static final SandboxServer SANDBOX = WebhookTestSupport.startSandbox();
-    static final String SCHEMA = WebhookTestSupport.uniqueSchema("it_wh_pg");
-    static final Map<String, Object> PROPERTIES = WebhookTestSupport.properties(SANDBOX, URL, "postgres", SCHEMA);
+    static final String SCHEMA = ItDatabase.uniqueSchema("it_wh_pg");
+    static final Map<String, Object> PROPERTIES = WebhookTestSupport.properties(SANDBOX, ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, SCHEMA);
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -28,7 +28,7 @@ class WebhookPostgresIT extends WebhookContract {
     @AfterAll
     static void stopSandboxAndDropSchemas() throws Exception {
         SANDBOX.close();
-        WebhookTestSupport.dropSchemas(URL, "postgres", SCHEMA, "DROP SCHEMA IF EXISTS %s CASCADE");
+        ItDatabase.POSTGRES.dropSchemas(SCHEMA);
     }
 
     @Override

@@ -27,10 +27,6 @@ final class WebhookTestSupport {
                 .withConversations(40).withTickets(20));
     }
 
-    static String uniqueSchema(String prefix) {
-        return prefix + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    }
-
     /** Every property of the app under test, also for a second context started on the same schema. */
     static Map<String, Object> properties(SandboxServer sandbox, String jdbcUrl, String user, String schema) {
         Map<String, Object> properties = new HashMap<>();
@@ -58,11 +54,4 @@ final class WebhookTestSupport {
         properties.forEach((name, value) -> registry.add(name, () -> value));
     }
 
-    static void dropSchemas(String jdbcUrl, String user, String schema, String dropStatement) throws Exception {
-        try (var connection = DriverManager.getConnection(jdbcUrl, user, "");
-             var statement = connection.createStatement()) {
-            statement.execute(dropStatement.formatted(schema));
-            statement.execute(dropStatement.formatted(schema + "_hub"));
-        }
-    }
 }
