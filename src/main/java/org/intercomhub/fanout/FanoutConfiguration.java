@@ -1,7 +1,10 @@
 package org.intercomhub.fanout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.analytics.AmplitudeBranch;
+import org.intercomhub.analytics.AnalyticsSettings;
 import org.intercomhub.crm.CrmBranch;
+import org.intercomhub.sandbox.AmplitudeStub;
 import org.intercomhub.crm.CrmSettings;
 import org.intercomhub.sandbox.CrmStub;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -60,6 +63,41 @@ public class FanoutConfiguration {
                 env.getProperty("crm.delete-users", Boolean.class, false),
                 env.getProperty("crm.timeout", Duration.class, Duration.ofSeconds(30)));
         return new CrmBranch(settings);
+    }
+
+    /** The stub Amplitude, started only when the analytics branch is on and no AMPLITUDE_API_KEY is set. */
+    public record EmbeddedAmplitudeStub(Optional<AmplitudeStub> stub) implements AutoCloseable {
+        @Override
+        public void close() {
+            stub.ifPresent(AmplitudeStub::close);
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    public EmbeddedAmplitudeStub amplitudeStub(Environment env) {
+        if (!env.getProperty("analytics.enabled", Boolean.class, true)
+                || !env.getProperty("analytics.api-key", "").isBlank()) {
+            return new EmbeddedAmplitudeStub(Optional.empty());
+        }
+        AmplitudeStub stub = new AmplitudeStub(env.getProperty("analytics.stub-port", Integer.class, 0), SANDBOX_KEY);
+        log.info("No AMPLITUDE_API_KEY set: the analytics branch sends to the stub Amplitude at {}", stub.url());
+        return new EmbeddedAmplitudeStub(Optional.of(stub));
+    }
+
+    @Bean
+    public AmplitudeBranch amplitudeBranch(Environment env, EmbeddedAmplitudeStub stub, Clock clock) {
+        boolean onStub = stub.stub().isPresent();
+        String override = env.getProperty("analytics.url", "");
+        AnalyticsSettings settings = new AnalyticsSettings(
+                onStub ? stub.stub().get().url()
+                        : !override.isBlank() ? override : AnalyticsSettings.regionUrl(env.getProperty("analytics.region", "us")),
+                onStub ? SANDBOX_KEY : env.getProperty("analytics.api-key", ""),
+                AnalyticsSettings.userIdField(env.getProperty("analytics.user-id-field", "user_id")),
+                env.getProperty("analytics.max-events-per-request", Integer.class, 2000),
+                env.getProperty("analytics.max-request-bytes", Integer.class, 1_000_000),
+                env.getProperty("analytics.throttle-pause", Duration.class, Duration.ofSeconds(30)),
+                env.getProperty("analytics.timeout", Duration.class, Duration.ofSeconds(30)));
+        return new AmplitudeBranch(settings, clock);
     }
 
     @Bean

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.intercomhub.fanout.FanoutTestAnalytics.AMPLITUDE;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -69,8 +70,8 @@ class FanoutPostgresIT {
         }
         registry.add("fanout.poll-interval-ms", () -> "50");
         registry.add("fanout.initial-backoff", () -> "20ms");
-        registry.add("fanout.max-backoff", () -> "100ms");
-        registry.add("fanout.max-attempts", () -> "3");
+        registry.add("fanout.max-backoff", () -> "1s");
+        registry.add("fanout.max-attempts", () -> "6");
         registry.add("crm.base-url", CRM::baseUrl);
         registry.add("crm.api-key", () -> "crm-key");
         registry.add("crm.delete-users", () -> "true");
@@ -152,7 +153,7 @@ class FanoutPostgresIT {
         // the fan-out returned: the warehouse has the rows now, while the CRM answers 503
         assertThat(count(SCHEMA + ".contacts", "id LIKE 'c%'")).isEqualTo(20);
         assertThat(count(SCHEMA + "_hub.branch_outbox", "branch = 'crm'")).isEqualTo(21);
-        await().atMost(Duration.ofSeconds(20)).until(() -> CRM.received().isEmpty()
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> CRM.received().isEmpty()
                 && count(SCHEMA + "_hub.branch_outbox", "branch = 'crm' AND attempts >= 1") == 21);
         CRM.failWith(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> CRM.records("user").size() == 20
@@ -200,7 +201,7 @@ class FanoutPostgresIT {
         producer.sendBody("direct:fanout", List.of(user(40)));
         await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.dead_letters", "branch = 'crm'") == 1);
         JsonNode letter = get("/dead-letters?branch=crm").path("dead_letters").get(0);
-        assertThat(letter.path("attempts").asInt()).isEqualTo(3);
+        assertThat(letter.path("attempts").asInt()).isEqualTo(6);
         assertThat(letter.path("last_error").asText()).contains("500");
         CRM.failWith(0);
         int before = CRM.received().size();
@@ -210,8 +211,83 @@ class FanoutPostgresIT {
         assertThat(count(SCHEMA + "_hub.dead_letters", null)).isZero();
     }
 
+    /** A webhook contact notification as the webhook processor hands it over: the record carries its notification. */
+    static CanonicalRecord notified(int n) {
+        CanonicalRecord contact = user(n);
+        return new CanonicalRecord("contacts", contact.id(), contact.op(), Source.WEBHOOK, contact.sourceUpdatedAt(),
+                contact.row(), contact.children(),
+                new CanonicalRecord.Event("contact.user.updated", "notif_" + n, 1700000000L + n));
+    }
+
     @Test
     @Order(4)
+    void analyticsDownDoesNotHoldUpTheWarehouseOrTheCrmAndAReplayDeliversEachEventOnce() throws Exception {
+        // the earlier tests' pulled users reached Amplitude as Identify calls first
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'") == 0);
+        int before = AMPLITUDE.ingested().size();
+        AMPLITUDE.failWith(503);
+        List<CanonicalRecord> batch = new ArrayList<>();
+        for (int i = 100; i < 130; i++) {
+            batch.add(notified(i));
+        }
+        for (int i = 200; i < 210; i++) {
+            batch.add(user(i)); // pulled: Identify
+        }
+        producer.sendBody("direct:fanout", batch);
+        assertThat(count(SCHEMA + ".contacts", "id IN ('c100', 'c129', 'c209')")).isEqualTo(3);
+        // the CRM gets its 40 users while Amplitude answers 503
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                java.util.stream.IntStream.range(100, 130).allMatch(i -> CRM.records("user").containsKey("user-%05d".formatted(i)))
+                        && CRM.records("user").containsKey("user-00209"));
+        assertThat(AMPLITUDE.ingested()).hasSize(before);
+        // Amplitude stays down past the last attempt: every event is a dead letter, none lost
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'") == 40);
+        assertThat(count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'")).isZero();
+        JsonNode listed = get("/dead-letters?branch=analytics&collection=contacts");
+        assertThat(listed.path("count").asInt()).isEqualTo(40);
+        assertThat(listed.path("dead_letters").get(0).path("last_error").asText()).contains("503");
+
+        AMPLITUDE.failWith(0);
+        JsonNode replayed = post("/dead-letters/replay", "{\"branch\":\"analytics\"}");
+        assertThat(replayed.path("delivered").asInt()).isEqualTo(40);
+        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'")).isZero();
+        // once each, by insert_id: a second replay has nothing left to send
+        assertThat(post("/dead-letters/replay", "{\"all\":true}").path("selected").asInt()).isZero();
+        for (int i = 100; i < 130; i++) {
+            assertThat(AMPLITUDE.timesIngested("notif_" + i)).as("notif_" + i).isEqualTo(1);
+        }
+        for (int i = 200; i < 210; i++) {
+            assertThat(AMPLITUDE.timesIngested("intercom-identify-c" + i + "-1700000000")).isEqualTo(1);
+        }
+        assertThat(AMPLITUDE.ingested()).hasSize(before + 40);
+        JsonNode event = AMPLITUDE.ingested().stream()
+                .filter(e -> e.path("insert_id").asText().equals("notif_105")).findFirst().orElseThrow();
+        assertThat(event.path("event_type").asText()).isEqualTo("[Intercom] contact.user.updated");
+        assertThat(event.path("time").asLong()).isEqualTo((1700000000L + 105) * 1000);
+        assertThat(event.path("user_id").asText()).isEqualTo("user-00105");
+    }
+
+    @Test
+    @Order(5)
+    void analyticsBackAfterAnOutageDeliversFromItsQueueAndUsersWithoutIdsAreDropped() {
+        AMPLITUDE.failWith(503);
+        CanonicalRecord anonymous = new CanonicalRecord("contacts", "c999", CanonicalRecord.Operation.UPSERT,
+                Source.WEBHOOK, 1L, java.util.Map.of("id", "c999", "role", "lead", "external_id", "n/a"),
+                java.util.Map.of(), new CanonicalRecord.Event("contact.lead.created", "notif_999", 1700000999L));
+        producer.sendBody("direct:fanout", List.of(notified(300), notified(301), anonymous));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() ->
+                count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics' AND attempts >= 1") >= 2);
+        AMPLITUDE.failWith(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> AMPLITUDE.timesIngested("notif_300") == 1
+                && AMPLITUDE.timesIngested("notif_301") == 1
+                && count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'") == 0);
+        assertThat(AMPLITUDE.timesIngested("notif_999")).isZero();
+        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'")).isZero();
+    }
+
+    @Test
+    @Order(6)
     void statusShowsEachBranch() throws Exception {
         JsonNode destinations = get("/sync/status").path("destinations");
         JsonNode crm = destinations.path("crm");
@@ -220,5 +296,10 @@ class FanoutPostgresIT {
         assertThat(crm.path("dead_lettered").asLong()).isEqualTo(3);
         assertThat(crm.path("waiting").asLong()).isZero();
         assertThat(destinations.has("warehouse")).isTrue();
+        JsonNode analytics = destinations.path("analytics");
+        assertThat(analytics.path("sent").asLong()).isEqualTo(AMPLITUDE.ingested().size());
+        assertThat(analytics.path("dead_lettered").asLong()).isEqualTo(40);
+        assertThat(analytics.path("dropped").asLong()).isEqualTo(1);
+        assertThat(analytics.path("dropped_because").path("no valid user_id or email").asLong()).isEqualTo(1);
     }
 }
