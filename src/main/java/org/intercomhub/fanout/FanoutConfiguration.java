@@ -80,6 +80,8 @@ public class FanoutConfiguration {
             return new EmbeddedAmplitudeStub(Optional.empty());
         }
         AmplitudeStub stub = new AmplitudeStub(env.getProperty("analytics.stub-port", Integer.class, 0), SANDBOX_KEY);
+        // benchmarks: throttle this share of users once (0 = never)
+        stub.throttleShareOnce(env.getProperty("analytics.stub-throttle-percent", Integer.class, 0));
         log.info("No AMPLITUDE_API_KEY set: the analytics branch sends to the stub Amplitude at {}", stub.url());
         return new EmbeddedAmplitudeStub(Optional.of(stub));
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -29,7 +28,10 @@ public final class AmplitudeStub extends StubReceiver {
     public static final int MAX_BYTES = 1024 * 1024;
 
     private final String apiKey;
-    private final List<JsonNode> ingested = new CopyOnWriteArrayList<>();
+    /** Events kept for inspection: a demo or a benchmark must not fill the heap. */
+    public static final int KEPT = 10_000;
+    private final java.util.Deque<JsonNode> ingested = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong ingestedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, AtomicInteger> ingestedByInsertId = new ConcurrentHashMap<>();
     private final Set<String> invalidInsertIds = ConcurrentHashMap.newKeySet();
     private final AtomicInteger requests = new AtomicInteger();
@@ -55,6 +57,15 @@ public final class AmplitudeStub extends StubReceiver {
         this.throttled = throttled;
     }
 
+    /**
+     * Throttles about {@code percent}% of users (by a hash of their id) the first time a request holds them, as
+     * Amplitude does to users over their events-per-second limit; after that they are accepted.
+     */
+    public void throttleShareOnce(int percent) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        throttleUsers(user -> Math.floorMod(user.hashCode(), 100) < percent && seen.add(user));
+    }
+
     public void invalidInsertId(String insertId) {
         invalidInsertIds.add(insertId);
     }
@@ -63,9 +74,14 @@ public final class AmplitudeStub extends StubReceiver {
         invalidInsertIds.clear();
     }
 
-    /** Every event ingested, repeats included (Amplitude would drop a repeated insert_id; this stub counts it). */
+    /** The events ingested, repeats included (the last {@value #KEPT} only; counts by insert_id are kept for all). */
     public List<JsonNode> ingested() {
         return new ArrayList<>(ingested);
+    }
+
+    /** How many events were ingested, repeats included. */
+    public long ingestedCount() {
+        return ingestedCount.get();
     }
 
     public int timesIngested(String insertId) {
@@ -166,7 +182,11 @@ public final class AmplitudeStub extends StubReceiver {
             return Reply.json(429, answer.toString());
         }
         for (JsonNode event : events) {
-            ingested.add(event);
+            ingested.addLast(event);
+            ingestedCount.incrementAndGet();
+            while (ingested.size() > KEPT) {
+                ingested.pollFirst();
+            }
             ingestedByInsertId.computeIfAbsent(event.path("insert_id").asText(""), k -> new AtomicInteger())
                     .incrementAndGet();
         }

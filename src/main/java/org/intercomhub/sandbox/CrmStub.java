@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +37,10 @@ public final class CrmStub extends StubReceiver {
 
     private final String apiKey;
     private final Map<String, Map<String, ObjectNode>> models = new ConcurrentHashMap<>();
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Requests kept for inspection (the last {@value #KEPT}): a demo or a benchmark must not fill the heap. */
+    public static final int KEPT = 10_000;
+    private final java.util.Deque<Received> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong receivedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, String> rejectIds = new ConcurrentHashMap<>();
     private volatile int failWith = 0;
     private final AtomicInteger throttleNext = new AtomicInteger();
@@ -79,6 +81,19 @@ public final class CrmStub extends StubReceiver {
         return new ArrayList<>(received);
     }
 
+    /** How many record requests were received in all. */
+    public long receivedCount() {
+        return receivedCount.get();
+    }
+
+    private void keep(Received request) {
+        received.addLast(request);
+        receivedCount.incrementAndGet();
+        while (received.size() > KEPT) {
+            received.pollFirst();
+        }
+    }
+
     @Override
     protected Reply answer(String method, String path, Map<String, String> headers, byte[] body) {
         if (!("Token " + apiKey).equals(headers.get("Authorization"))) {
@@ -115,7 +130,7 @@ public final class CrmStub extends StubReceiver {
                 if (rejectIds.containsKey(recordId)) {
                     return Reply.json(422, "{\"error\":\"" + rejectIds.get(recordId) + "\"}");
                 }
-                received.add(new Received(method, model, recordId, json));
+                keep(new Received(method, model, recordId, json));
                 ObjectNode merged = store.computeIfAbsent(recordId, k -> JSON.createObjectNode());
                 merged.setAll((ObjectNode) json);
                 return Reply.json(200, merged.toString());
@@ -124,7 +139,7 @@ public final class CrmStub extends StubReceiver {
                 if (id == null) {
                     return Reply.json(405, "{\"error\":\"PATCH a record\"}");
                 }
-                received.add(new Received(method, model, id, json));
+                keep(new Received(method, model, id, json));
                 if (rejectIds.containsKey(id)) {
                     return Reply.json(422, "{\"error\":\"" + rejectIds.get(id) + "\"}");
                 }
@@ -136,7 +151,7 @@ public final class CrmStub extends StubReceiver {
                 return Reply.json(200, existing.toString());
             }
             case "DELETE" -> {
-                received.add(new Received(method, model, id, null));
+                keep(new Received(method, model, id, null));
                 return store.remove(id) != null ? new Reply(204, null, Map.of())
                         : Reply.json(404, "{\"error\":\"no " + model + " with id " + id + "\"}");
             }
