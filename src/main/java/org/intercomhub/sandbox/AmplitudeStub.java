@@ -66,6 +66,19 @@ public final class AmplitudeStub extends StubReceiver {
         throttleUsers(user -> Math.floorMod(user.hashCode(), 100) < percent && seen.add(user));
     }
 
+    /** Forgets everything received and every knob. */
+    public void reset() {
+        ingested.clear();
+        ingestedCount.set(0);
+        ingestedByInsertId.clear();
+        invalidInsertIds.clear();
+        requests.set(0);
+        throttledRequests.set(0);
+        largestRequest.set(0);
+        failWith = 0;
+        throttled = user -> false;
+    }
+
     public void invalidInsertId(String insertId) {
         invalidInsertIds.add(insertId);
     }

@@ -69,6 +69,16 @@ public final class CrmStub extends StubReceiver {
         rejectIds.put(id, message);
     }
 
+    /** Forgets every record, request and knob. */
+    public void reset() {
+        models.values().forEach(Map::clear);
+        received.clear();
+        receivedCount.set(0);
+        rejectIds.clear();
+        failWith = 0;
+        throttleNext.set(0);
+    }
+
     public void clearRejections() {
         rejectIds.clear();
     }

@@ -16,8 +16,4 @@ final class FanoutTestAnalytics {
         registry.add("analytics.url", AMPLITUDE::url);
         registry.add("analytics.api-key", () -> "amp-key");
     }
-
-    static void close() {
-        AMPLITUDE.close();
-    }
 }
