@@ -18,6 +18,9 @@ import java.util.Map;
  *                        A delete writes the columns its row names (usually none) beside the {@code _deleted} mark.
  * @param children        child table to the complete set of its rows for this record (each row carries the parent
  *                        key column); a child table named here is replaced for this parent. Empty when none.
+ * @param event           the webhook notification this record came from (topic, notification id, created_at), on the
+ *                        first record of each notification only; null for pulled records. The warehouse ignores it;
+ *                        the analytics branch turns it into an Amplitude event.
  */
 public record CanonicalRecord(
         String collection,
@@ -26,7 +29,8 @@ public record CanonicalRecord(
         Source source,
         Long sourceUpdatedAt,
         Map<String, Object> row,
-        Map<String, List<Map<String, Object>>> children) {
+        Map<String, List<Map<String, Object>>> children,
+        Event event) {
 
     public enum Operation { UPSERT, DELETE }
 
@@ -36,6 +40,20 @@ public record CanonicalRecord(
         public String columnValue() {
             return name().toLowerCase();
         }
+    }
+
+    /** The notification behind a webhook record: its topic, id and {@code created_at} (UNIX seconds, may be null). */
+    public record Event(String topic, String notificationId, Long createdAt) {
+    }
+
+    /** A record without notification metadata (pulled records, and all but the first of a notification). */
+    public CanonicalRecord(String collection, String id, Operation op, Source source, Long sourceUpdatedAt,
+                           Map<String, Object> row, Map<String, List<Map<String, Object>>> children) {
+        this(collection, id, op, source, sourceUpdatedAt, row, children, null);
+    }
+
+    public CanonicalRecord withEvent(Event event) {
+        return new CanonicalRecord(collection, id, op, source, sourceUpdatedAt, row, children, event);
     }
 
     public CanonicalRecord {

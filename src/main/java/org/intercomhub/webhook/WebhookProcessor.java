@@ -47,7 +47,13 @@ public class WebhookProcessor {
         for (WebhookInbox.Entry entry : due) {
             try {
                 JsonNode envelope = json.readTree(entry.body());
-                records.addAll(topics.toRecords(entry.topic(), entry.createdAt(), envelope));
+                List<CanonicalRecord> mappedRecords = topics.toRecords(entry.topic(), entry.createdAt(), envelope);
+                for (int i = 0; i < mappedRecords.size(); i++) {
+                    // the first record of a notification carries it: one analytics event per notification
+                    records.add(i == 0 ? mappedRecords.get(i).withEvent(new CanonicalRecord.Event(
+                            WebhookTopics.currentName(entry.topic()), entry.id(), entry.createdAt()))
+                            : mappedRecords.get(i));
+                }
                 mapped.add(entry);
             } catch (Exception e) {
                 log.warn("Webhook notification {} ({}) could not be mapped, attempt {}", entry.id(), entry.topic(),

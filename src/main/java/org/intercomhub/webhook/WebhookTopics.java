@@ -123,7 +123,7 @@ public class WebhookTopics {
         }
         return switch (effect) {
             case CONTACT_UPSERT -> List.of(upsert("contacts", item, notificationCreatedAt));
-            case CONTACT_DELETE -> List.of(delete("contacts", item, notificationCreatedAt, Map.of()));
+            case CONTACT_DELETE -> List.of(delete("contacts", item, notificationCreatedAt, contactKeys(item)));
             case CONTACT_ARCHIVE -> List.of(delete("contacts", item, notificationCreatedAt, Map.of("archived", true)));
             case CONTACT_UNARCHIVE -> List.of(withArchived(upsert("contacts", item, notificationCreatedAt)));
             case CONTACT_MERGE -> merge(item, notificationCreatedAt);
@@ -151,6 +151,17 @@ public class WebhookTopics {
         String id = requiredId(item, table);
         return new CanonicalRecord(table, id, Operation.DELETE, Source.WEBHOOK, version(item, notificationCreatedAt),
                 row, Map.of());
+    }
+
+    /** A deleted contact's own ids (user id, email), so destinations keyed by them can delete it too. */
+    private static Map<String, Object> contactKeys(JsonNode item) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (String key : List.of("external_id", "email")) {
+            if (item.hasNonNull(key) && !item.get(key).asText().isBlank()) {
+                row.put(key, item.get(key).asText());
+            }
+        }
+        return row;
     }
 
     /** Unarchiving brings the contact back: not deleted, no longer archived. */

@@ -51,6 +51,14 @@ class WebhookTopicsTest {
     }
 
     @Test
+    void aDeletedContactKeepsItsOwnIdsForDestinationsKeyedByThem() throws Exception {
+        CanonicalRecord deleted = records("contact.deleted", "{\"type\":\"contact\",\"id\":\"c1\","
+                + "\"external_id\":\"user-1\",\"email\":\"a@example.com\"}").get(0);
+        assertThat(deleted.row()).containsEntry("external_id", "user-1").containsEntry("email", "a@example.com");
+        assertThat(deleted.event()).isNull(); // the processor adds the notification
+    }
+
+    @Test
     void aMergeDeletesTheMergedAwayContactAndUpsertsTheSurvivor() throws Exception {
         List<CanonicalRecord> merged = records("contact.merged", "{\"type\":\"contact\",\"id\":\"keep\","
                 + "\"updated_at\":400,\"merged_from\":{\"type\":\"contact\",\"id\":\"gone\"}}");

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# bench/fanout: contacts pulled from the sandbox (no rate limit) into PostgreSQL, three ways in one invocation:
+#   1. warehouse only (analytics and CRM off): the baseline
+#   2. warehouse + analytics + CRM, both to the app's stub receivers answering at once
+#   3. the same with the stub Amplitude throttling 10% of users once (429 with throttled_users; they wait 30 s)
+# Each figure: seconds from the pull's start until the warehouse has every row, and until both branch queues are
+# empty; records/s of the whole fan-out.
+#
+#   bench/fanout/run.sh [contacts] [heap]       defaults: 100000 512m
+#
+# Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, python3.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+CONTACTS=${1:-100000}
+HEAP=${2:-512m}
+SANDBOX_PORT=18089
+APP_PORT=18080
+SCHEMA=bench_fanout
+export PGOPTIONS="-c client_min_messages=warning"
+PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+./mvnw -q -B -DskipTests package
+JAR=$(ls target/intercom-hub-*.jar | head -1)
+
+java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+  org.springframework.boot.loader.launch.PropertiesLauncher \
+  --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
+
+ONLY_CONTACTS=("--sync.collections.contacts.cron=0 0 3 1 1 ?")
+for c in conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
+  ONLY_CONTACTS+=("--sync.collections.$c.enabled=false")
+done
+
+waiting() { # analytics + crm queue rows
+  curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)["destinations"]
+print(sum(d[b].get("waiting",0) for b in ("analytics","crm") if b in d and d[b].get("enabled")))'
+}
+
+run() { # name, extra args...
+  local name=$1; shift
+  "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
+  java -Xmx"$HEAP" -jar "$JAR" \
+    --server.port=$APP_PORT \
+    --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
+    --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
+    --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
+    --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" "$@" > "$WORK/app-$name.log" 2>&1 &
+  local app=$!
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+  local start end_pull end_all
+  start=$(date +%s.%N)
+  curl -sf -X POST "http://127.0.0.1:$APP_PORT/sync/contacts" >/dev/null
+  sleep 1
+  while curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | grep -A2 '"contacts"' | grep -q '"running"'; do sleep 0.2; done
+  end_pull=$(date +%s.%N)
+  while [ "$(waiting)" != "0" ]; do sleep 0.2; done
+  end_all=$(date +%s.%N)
+  local rows
+  rows=$("${PSQL[@]}" -c "SELECT count(*) FROM $SCHEMA.contacts")
+  curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | python3 -c '
+import json,sys
+d=json.load(sys.stdin)["destinations"]
+for b in ("analytics","crm"):
+    if d.get(b,{}).get("enabled"):
+        x=d[b]; print("   %s: sent %d, failed %d, dead-lettered %d, dropped %d, throttled %d" % (b, x["sent"], x["failed"], x["dead_lettered"], x["dropped"], x["throttled"]))' > "$WORK/branches-$name.txt"
+  printf '%-22s %7d rows  warehouse %6.1f s  all branches %6.1f s  %7.0f records/s\n' "$name" "$rows" \
+    "$(echo "$end_pull - $start" | bc -l)" "$(echo "$end_all - $start" | bc -l)" \
+    "$(echo "$rows / ($end_all - $start)" | bc -l)"
+  cat "$WORK/branches-$name.txt"
+  kill $app; wait $app 2>/dev/null || true
+}
+
+run warehouse-only --analytics.enabled=false --crm.enabled=false
+run all-three
+run all-three-throttled --analytics.stub-throttle-percent=10
+"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"

@@ -1,0 +1,177 @@
+package org.intercomhub.analytics;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.intercomhub.record.CanonicalRecord;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import static org.intercomhub.fanout.RowValues.epochMillis;
+import static org.intercomhub.fanout.RowValues.json;
+import static org.intercomhub.fanout.RowValues.text;
+import static org.intercomhub.fanout.RowValues.textOf;
+
+/**
+ * Canonical records as Amplitude HTTP V2 events. A webhook notification (its first record carries it) becomes
+ * {@code [Intercom] <topic>} with the item's scalar fields as event_properties, {@code time} in ms from the
+ * notification's created_at and {@code insert_id} = the notification id (so a repeat is dropped by Amplitude). A
+ * pulled contact becomes an Identify ({@code $identify} with {@code user_properties.$set}). Everything else is not
+ * the branch's business and never enters its queue.
+ */
+public class AnalyticsMapper {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Amplitude refuses these as user ids (its "invalid user id" list), compared case-insensitively. */
+    static final Set<String> FORBIDDEN_IDS = Set.of("anonymous", "null", "none", "nil", "undefined", "unknown", "0",
+            "-1", "(none)", "(null)", "<nil>", "not applicable", "n/a", "na", "lmao", "empty", "false", "true", "nan",
+            "no_user", "guest", "nobody", "00000000-0000-0000-0000-000000000000", "[]", "{}");
+    static final int MIN_ID_LENGTH = 5;
+    private static final int MAX_PROPERTY_TEXT = 1024;
+    private static final Set<String> NOT_PROPERTIES = Set.of("body", "custom_attributes");
+
+    /** An event for one record, or why there is none. */
+    public record Mapped(ObjectNode event, String userId, String dropReason) {
+        static Mapped drop(String reason) {
+            return new Mapped(null, null, reason);
+        }
+    }
+
+    private final AnalyticsSettings.UserIdField userIdField;
+
+    public AnalyticsMapper(AnalyticsSettings.UserIdField userIdField) {
+        this.userIdField = userIdField;
+    }
+
+    public boolean accepts(CanonicalRecord record) {
+        return record.event() != null || isIdentify(record);
+    }
+
+    private static boolean isIdentify(CanonicalRecord record) {
+        return record.source() == CanonicalRecord.Source.PULL && record.collection().equals("contacts")
+                && record.op() == CanonicalRecord.Operation.UPSERT;
+    }
+
+    public Mapped map(CanonicalRecord record) {
+        String userId = userId(record);
+        if (userId == null) {
+            return Mapped.drop("no valid " + (userIdField == AnalyticsSettings.UserIdField.EMAIL
+                    ? "email or user_id" : "user_id or email"));
+        }
+        ObjectNode event = JSON.createObjectNode();
+        event.put("user_id", userId);
+        if (record.event() != null) {
+            CanonicalRecord.Event notification = record.event();
+            event.put("event_type", "[Intercom] " + notification.topic());
+            Long seconds = notification.createdAt() != null ? notification.createdAt() : record.sourceUpdatedAt();
+            if (seconds != null) {
+                event.put("time", seconds * 1000);
+            }
+            event.put("insert_id", notification.notificationId());
+            ObjectNode properties = event.putObject("event_properties");
+            properties.put("intercom_collection", record.collection());
+            properties.put("intercom_id", record.id());
+            properties.put("intercom_operation", record.op().name().toLowerCase(Locale.ROOT));
+            scalars(record.row(), properties);
+        } else {
+            event.put("event_type", "$identify");
+            Long updated = record.sourceUpdatedAt();
+            if (updated != null) {
+                event.put("time", updated * 1000);
+            }
+            event.put("insert_id", "intercom-identify-" + record.id() + "-" + (updated == null ? "" : updated));
+            ObjectNode set = event.putObject("user_properties").putObject("$set");
+            set.put("intercom_id", record.id());
+            scalars(record.row(), set);
+            JsonNode location = json(record.row(), "location");
+            for (String field : new String[]{"city", "region", "country"}) {
+                String value = textOf(location, field);
+                if (value != null) {
+                    set.put(field, value);
+                }
+            }
+        }
+        event.put("platform", "Intercom");
+        return new Mapped(event, userId, null);
+    }
+
+    /** The item's scalar fields (timestamps as ISO-8601 text); nested objects and long bodies left out. */
+    private static void scalars(Map<String, Object> row, ObjectNode into) {
+        row.forEach((column, value) -> {
+            if (value == null || column.startsWith("_") || NOT_PROPERTIES.contains(column) || column.equals("id")) {
+                return;
+            }
+            if (value instanceof String text) {
+                into.put(column, text.length() > MAX_PROPERTY_TEXT ? text.substring(0, MAX_PROPERTY_TEXT) : text);
+            } else if (value instanceof Long || value instanceof Integer) {
+                into.put(column, ((Number) value).longValue());
+            } else if (value instanceof Number number) {
+                into.put(column, number.doubleValue());
+            } else if (value instanceof Boolean bool) {
+                into.put(column, bool);
+            } else if (value instanceof Instant instant) {
+                into.put(column, instant.toString());
+            }
+        });
+    }
+
+    /** The configured field first, then the other; invalid ids (too short, on Amplitude's list) do not count. */
+    String userId(CanonicalRecord record) {
+        String userId = valid(userIdOf(record));
+        String email = valid(emailOf(record));
+        return userIdField == AnalyticsSettings.UserIdField.EMAIL
+                ? (email != null ? email : userId)
+                : (userId != null ? userId : email);
+    }
+
+    static String valid(String id) {
+        if (id == null) {
+            return null;
+        }
+        String trimmed = id.trim();
+        if (trimmed.length() < MIN_ID_LENGTH || FORBIDDEN_IDS.contains(trimmed.toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        return trimmed;
+    }
+
+    /** Intercom's user id: external_id on contacts, user_id on data events, the first contact's on conversations. */
+    private static String userIdOf(CanonicalRecord record) {
+        Map<String, Object> row = record.row();
+        for (String column : new String[]{"external_id", "user_id"}) {
+            String value = text(row, column);
+            if (value != null && (record.collection().equals("contacts") || record.collection().equals("events")
+                    || column.equals("user_id"))) {
+                return value;
+            }
+        }
+        return textOf(firstContact(row), "external_id");
+    }
+
+    private static String emailOf(CanonicalRecord record) {
+        Map<String, Object> row = record.row();
+        String email = text(row, "email");
+        if (email != null && (record.collection().equals("contacts") || record.collection().equals("events"))) {
+            return email;
+        }
+        String contactEmail = textOf(firstContact(row), "email");
+        if (contactEmail != null) {
+            return contactEmail;
+        }
+        JsonNode source = json(row, "source");
+        return source == null ? null : textOf(source.path("author"), "email");
+    }
+
+    /** Conversations and tickets: {@code contacts: {contacts: [{id, external_id}]}} or a plain list. */
+    private static JsonNode firstContact(Map<String, Object> row) {
+        JsonNode contacts = json(row, "contacts");
+        if (contacts == null) {
+            return null;
+        }
+        JsonNode list = contacts.isArray() ? contacts : contacts.path("contacts");
+        return list.isArray() && !list.isEmpty() ? list.get(0) : null;
+    }
+}

@@ -1,0 +1,119 @@
+package org.intercomhub.fanout;
+
+import org.intercomhub.record.CanonicalRecord;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The durable queue of each non-warehouse branch ({@code branch_outbox} in the bookkeeping schema). The fan-out
+ * writes a batch's records for every enabled branch that wants them, right after the warehouse wrote the batch and
+ * before the pull's checkpoint moves or the webhook rows are marked processed: a crash at any point loses nothing
+ * (a repeated page or notification is sent again; Amplitude drops repeats by insert_id, CRM writes are upserts).
+ * Each branch's route takes due rows, delivers them and settles them: a row leaves only when delivered, dropped or
+ * moved to {@code dead_letters}.
+ */
+public class BranchOutbox {
+
+    /** One stored record waiting for its branch. */
+    public record Entry(String id, String branch, CanonicalRecord record, String recordJson, int attempts,
+                        Long firstFailedAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final String table;
+    private final Clock clock;
+    private final List<Branch> branches;
+    private final AtomicLong lastSeq = new AtomicLong();
+
+    public BranchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, List<Branch> enabledBranches) {
+        this.jdbc = jdbc;
+        this.table = schema.table("branch_outbox");
+        this.clock = clock;
+        this.branches = List.copyOf(enabledBranches);
+    }
+
+    public void create() {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
+                + "id VARCHAR(40) NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, branch VARCHAR(40) NOT NULL, "
+                + "collection VARCHAR(100) NOT NULL, record_id VARCHAR(255) NOT NULL, record TEXT NOT NULL, "
+                + "attempts INT NOT NULL, next_attempt_at BIGINT NOT NULL, first_failed_at BIGINT, last_error TEXT)");
+        // each branch takes its due rows in order: without this every take scans the whole queue
+        jdbc.execute("CREATE INDEX IF NOT EXISTS branch_outbox_due ON " + table + " (branch, next_attempt_at, seq)");
+    }
+
+    /** Called by the fan-out with each batch: stores the records every enabled branch accepts. */
+    public void enqueue(List<CanonicalRecord> batch) {
+        enqueued(batch);
+    }
+
+    /** Stores the batch for the enabled branches; returns how many outbox rows were written. */
+    public int enqueued(List<CanonicalRecord> batch) {
+        if (batch == null || batch.isEmpty() || branches.isEmpty()) {
+            return 0;
+        }
+        long now = clock.millis();
+        List<Object[]> rows = new ArrayList<>();
+        for (CanonicalRecord record : batch) {
+            String json = null;
+            for (Branch branch : branches) {
+                if (branch.accepts(record)) {
+                    json = json != null ? json : RecordJson.write(record);
+                    rows.add(new Object[]{UUID.randomUUID().toString(), nextSeq(), branch.name(),
+                            record.collection(), record.id(), json, 0, now});
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            jdbc.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
+                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        }
+        return rows.size();
+    }
+
+    /** Keeps the batch order within this process: micro-second clock, strictly increasing. */
+    private long nextSeq() {
+        long now = clock.millis() * 1000;
+        return lastSeq.updateAndGet(last -> Math.max(last + 1, now));
+    }
+
+    /** The rows of a branch that are due now, earliest due first (new rows in the order they came). */
+    public List<Entry> due(String branch, int limit) {
+        return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table
+                        + " WHERE branch = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT " + Math.max(1, limit),
+                (rs, i) -> {
+                    long first = rs.getLong("first_failed_at");
+                    String json = rs.getString("record");
+                    return new Entry(rs.getString("id"), branch, RecordJson.read(json), json, rs.getInt("attempts"),
+                            rs.wasNull() ? null : first);
+                }, branch, clock.millis());
+    }
+
+    public void remove(List<String> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.batchUpdate("DELETE FROM " + table + " WHERE id = ?", ids.stream().map(id -> new Object[]{id}).toList());
+        }
+    }
+
+    /** A failed or paused row: next try at {@code nextAttemptAt}. */
+    public void reschedule(Entry entry, int attempts, long nextAttemptAt, String error) {
+        jdbc.update("UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?, "
+                        + "first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?",
+                attempts, nextAttemptAt, error, clock.millis(), entry.id());
+    }
+
+    /** Rows waiting per branch, for the status page. */
+    public Map<String, Long> backlog(String branch) {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE branch = ?", Long.class, branch);
+        Map<String, Long> backlog = new LinkedHashMap<>();
+        backlog.put("waiting", n == null ? 0 : n);
+        return backlog;
+    }
+}

@@ -1,0 +1,161 @@
+package org.intercomhub.fanout;
+
+import org.intercomhub.record.CanonicalRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Moves each branch's outbox to its endpoint (called by routes/analytics.camel.yaml and routes/crm.camel.yaml) and
+ * replays dead letters. Failures are settled per record: retried with exponential backoff (the row's next attempt
+ * time, so no thread sleeps and no other branch waits), paused when throttled, dead-lettered after the last attempt
+ * or at once when the endpoint refuses the record for good.
+ */
+public class BranchRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BranchRunner.class);
+
+    /** Retry policy of the branches. */
+    public record Policy(int batchSize, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    }
+
+    private final Map<String, Branch> branches = new LinkedHashMap<>();
+    private final BranchOutbox outbox;
+    private final DeadLetters deadLetters;
+    private final DestinationStats stats;
+    private final Policy policy;
+    private final Clock clock;
+
+    public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, DestinationStats stats,
+                        Policy policy, Clock clock) {
+        branches.forEach(b -> this.branches.put(b.name(), b));
+        this.outbox = outbox;
+        this.deadLetters = deadLetters;
+        this.stats = stats;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Takes the branch's due outbox rows, delivers them once and settles each; returns how many were taken. */
+    public int drain(String branchName) {
+        Branch branch = branch(branchName);
+        List<BranchOutbox.Entry> due = outbox.due(branchName, policy.batchSize());
+        if (due.isEmpty()) {
+            return 0;
+        }
+        List<Outcome> outcomes = branch.deliver(due.stream().map(BranchOutbox.Entry::record).toList());
+        List<String> done = new ArrayList<>();
+        for (int i = 0; i < due.size(); i++) {
+            BranchOutbox.Entry entry = due.get(i);
+            Outcome outcome = outcomes.get(i);
+            switch (outcome.kind()) {
+                case DELIVERED -> {
+                    done.add(entry.id());
+                    stats.sent(branchName, 1);
+                }
+                case DROPPED -> {
+                    done.add(entry.id());
+                    stats.dropped(branchName, outcome.detail());
+                }
+                case PAUSED -> {
+                    stats.throttled(branchName, 1);
+                    outbox.reschedule(entry, entry.attempts(), clock.millis() + outcome.delay().toMillis(),
+                            outcome.detail());
+                }
+                case RETRY -> {
+                    int attempts = entry.attempts() + 1;
+                    stats.failed(branchName, 1, outcome.detail());
+                    if (attempts >= policy.maxAttempts()) {
+                        deadLetter(entry, attempts, outcome.detail());
+                        done.add(entry.id());
+                    } else {
+                        long backoff = backoff(attempts).toMillis();
+                        long delay = outcome.delay() != null ? Math.max(backoff, outcome.delay().toMillis()) : backoff;
+                        outbox.reschedule(entry, attempts, clock.millis() + delay, outcome.detail());
+                    }
+                }
+                case DEAD -> {
+                    stats.failed(branchName, 1, outcome.detail());
+                    deadLetter(entry, entry.attempts() + 1, outcome.detail());
+                    done.add(entry.id());
+                }
+            }
+        }
+        outbox.remove(done);
+        return due.size();
+    }
+
+    private void deadLetter(BranchOutbox.Entry entry, int attempts, String error) {
+        deadLetters.add(entry, attempts, error);
+        stats.deadLettered(entry.branch(), 1);
+        log.warn("{}: {} {} dead-lettered after {} attempt(s): {}", entry.branch(), entry.record().collection(),
+                entry.record().id(), attempts, error);
+    }
+
+    /** Initial backoff doubled per attempt, capped. */
+    Duration backoff(int attempts) {
+        long millis = policy.initialBackoff().toMillis() << Math.min(Math.max(attempts - 1, 0), 20);
+        return Duration.ofMillis(Math.min(millis, policy.maxBackoff().toMillis()));
+    }
+
+    /**
+     * Sends dead letters through their branch once more; a letter leaves the table only when its record was
+     * delivered (or is now dropped, e.g. a user id that became invalid), else it stays with the new error.
+     */
+    public Map<String, Object> replay(List<DeadLetters.Letter> letters) {
+        Map<String, List<DeadLetters.Letter>> byBranch = new LinkedHashMap<>();
+        letters.forEach(l -> byBranch.computeIfAbsent(l.branch(), b -> new ArrayList<>()).add(l));
+        int delivered = 0;
+        int failed = 0;
+        List<Map<String, Object>> stillFailing = new ArrayList<>();
+        for (Map.Entry<String, List<DeadLetters.Letter>> group : byBranch.entrySet()) {
+            Branch branch = branches.get(group.getKey());
+            List<DeadLetters.Letter> batch = group.getValue();
+            List<Outcome> outcomes;
+            if (branch == null) {
+                outcomes = batch.stream().map(l -> Outcome.retry("no branch named " + l.branch())).toList();
+            } else {
+                List<CanonicalRecord> records = batch.stream().map(l -> RecordJson.read(l.record())).toList();
+                outcomes = branch.deliver(records);
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                DeadLetters.Letter letter = batch.get(i);
+                Outcome outcome = outcomes.get(i);
+                if (outcome.kind() == Outcome.Kind.DELIVERED || outcome.kind() == Outcome.Kind.DROPPED) {
+                    deadLetters.remove(letter.id());
+                    delivered++;
+                    stats.replayed(letter.branch(), 1);
+                    if (outcome.kind() == Outcome.Kind.DELIVERED) {
+                        stats.sent(letter.branch(), 1);
+                    } else {
+                        stats.dropped(letter.branch(), outcome.detail());
+                    }
+                } else {
+                    deadLetters.failedAgain(letter.id(), outcome.detail());
+                    failed++;
+                    stillFailing.add(Map.of("id", letter.id(), "error", String.valueOf(outcome.detail())));
+                }
+            }
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("selected", letters.size());
+        result.put("delivered", delivered);
+        result.put("still_failing", failed);
+        result.put("failures", stillFailing);
+        return result;
+    }
+
+    private Branch branch(String name) {
+        Branch branch = branches.get(name);
+        if (branch == null) {
+            throw new IllegalArgumentException("no branch named " + name + "; known: " + branches.keySet());
+        }
+        return branch;
+    }
+}

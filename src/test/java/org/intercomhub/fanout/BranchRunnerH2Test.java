@@ -1,0 +1,92 @@
+package org.intercomhub.fanout;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.intercomhub.record.CanonicalRecord;
+import org.intercomhub.record.CanonicalRecord.Source;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The outbox and dead letters on the embedded H2 of the demo run: queue order, settling, backoff, replay. */
+class BranchRunnerH2Test {
+
+    /** A branch whose answer the test sets. */
+    static final class ScriptedBranch implements Branch {
+        final AtomicReference<Outcome> answer = new AtomicReference<>(Outcome.delivered());
+        final List<String> seen = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public boolean accepts(CanonicalRecord record) {
+            return !record.collection().equals("tags");
+        }
+
+        @Override
+        public List<Outcome> deliver(List<CanonicalRecord> records) {
+            records.forEach(r -> seen.add(r.id()));
+            return records.stream().map(r -> answer.get()).toList();
+        }
+    }
+
+    static CanonicalRecord record(String id) {
+        return CanonicalRecord.upsert("contacts", id, Source.PULL, 1L, Map.of("id", id), Map.of());
+    }
+
+    @Test
+    void queueSettleDeadLetterAndReplay() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.create();
+        ScriptedBranch branch = new ScriptedBranch();
+        BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
+        outbox.create();
+        outbox.create(); // idempotent at every start-up
+        DeadLetters deadLetters = new DeadLetters(jdbc, schema, Clock.systemUTC());
+        deadLetters.create();
+        DestinationStats stats = new DestinationStats();
+        BranchRunner runner = new BranchRunner(List.of(branch), outbox, deadLetters, stats,
+                new BranchRunner.Policy(2, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
+
+        assertThat(outbox.enqueued(List.of(record("a"), record("b"), record("c"),
+                CanonicalRecord.upsert("tags", "t", Source.PULL, 1L, Map.of(), Map.of())))).isEqualTo(3);
+        assertThat(runner.drain("scripted")).isEqualTo(2);
+        assertThat(runner.drain("scripted")).isEqualTo(1);
+        assertThat(branch.seen).containsExactly("a", "b", "c");
+        assertThat(stats.sent("scripted")).isEqualTo(3);
+
+        branch.answer.set(Outcome.retry("HTTP 503"));
+        outbox.enqueued(List.of(record("d")));
+        runner.drain("scripted"); // attempt 1: rescheduled
+        assertThat(outbox.backlog("scripted").get("waiting")).isEqualTo(1);
+        runner.drain("scripted"); // attempt 2 of 2: dead letter
+        assertThat(outbox.backlog("scripted").get("waiting")).isZero();
+        List<DeadLetters.Letter> letters = deadLetters.list("scripted", null, null, 10);
+        assertThat(letters).singleElement().satisfies(l -> {
+            assertThat(l.recordId()).isEqualTo("d");
+            assertThat(l.attempts()).isEqualTo(2);
+            assertThat(l.lastError()).isEqualTo("HTTP 503");
+        });
+
+        assertThat(runner.replay(letters)).containsEntry("still_failing", 1);
+        assertThat(deadLetters.list(null, "contacts", null, 10).get(0).attempts()).isEqualTo(3);
+        branch.answer.set(Outcome.delivered());
+        assertThat(runner.replay(deadLetters.list(null, null, List.of(letters.get(0).id()), 10)))
+                .containsEntry("delivered", 1);
+        assertThat(deadLetters.count("scripted")).isZero();
+    }
+}
