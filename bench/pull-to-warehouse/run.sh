@@ -28,7 +28,7 @@ java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 
-# only contacts, notes off (one call per contact would measure the sandbox's request rate, not the pipeline)
+# only contacts into the warehouse (bench/fanout measures the other branches), notes off (one call per contact would measure the sandbox's request rate, not the pipeline)
 ONLY_CONTACTS=("--sync.collections.contacts.cron=0 0 3 1 1 ?")   # runs only when the script asks
 for c in conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
   ONLY_CONTACTS+=("--sync.collections.$c.enabled=false")
@@ -38,7 +38,8 @@ java -Xmx"$HEAP" -jar "$JAR" \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
   --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
-  --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" > "$WORK/app.log" 2>&1 &
+  --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" \
+  --analytics.enabled=false --crm.enabled=false > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
 
