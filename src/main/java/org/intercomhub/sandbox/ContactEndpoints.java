@@ -111,18 +111,7 @@ final class ContactEndpoints {
         ws.readLock().lock();
         try {
             CursorPager.Page page = CursorPager.page(table, key, ascending, matches, perPage, after);
-            return SandboxResponse.ok(g -> {
-                g.writeStartObject();
-                g.writeStringField("type", "list");
-                g.writeArrayFieldStart("data");
-                for (int i : page.indexes()) {
-                    gen.write(g, i);
-                }
-                g.writeEndArray();
-                g.writeNumberField("total_count", page.total());
-                SandboxResponse.writeCursorPages(g, page, perPage);
-                g.writeEndObject();
-            });
+            return SandboxResponse.cursorList("list", "data", page, perPage, gen::write);
         } finally {
             ws.readLock().unlock();
         }

@@ -104,13 +104,9 @@ final class ConversationEndpoints {
         return null;
     }
 
-    interface ItemWriter {
-        void write(com.fasterxml.jackson.core.JsonGenerator g, int i) throws java.io.IOException;
-    }
-
     /** Conversation/ticket search: dates compare to the exact second, {@code >} and {@code <} include the bound. */
     private SandboxResponse search(SandboxRequest req, RecordTable table, SearchQuery.Fields fields, String type,
-                                   String itemsField, ItemWriter writer) {
+                                   String itemsField, SandboxResponse.ItemWriter writer) {
         JsonNode body = req.json();
         JsonNode pagination = body.path("pagination");
         int perPage = pagination.has("per_page")
@@ -122,22 +118,11 @@ final class ConversationEndpoints {
     }
 
     private SandboxResponse page(RecordTable table, String type, String itemsField, IntPredicate matches, int perPage,
-                                 String after, ItemWriter writer) {
+                                 String after, SandboxResponse.ItemWriter writer) {
         ws.readLock().lock();
         try {
             CursorPager.Page page = CursorPager.page(table, RecordTable.SortKey.ID, true, matches, perPage, after);
-            return SandboxResponse.ok(g -> {
-                g.writeStartObject();
-                g.writeStringField("type", type);
-                g.writeArrayFieldStart(itemsField);
-                for (int i : page.indexes()) {
-                    writer.write(g, i);
-                }
-                g.writeEndArray();
-                g.writeNumberField("total_count", page.total());
-                SandboxResponse.writeCursorPages(g, page, perPage);
-                g.writeEndObject();
-            });
+            return SandboxResponse.cursorList(type, itemsField, page, perPage, writer);
         } finally {
             ws.readLock().unlock();
         }

@@ -59,6 +59,28 @@ record SandboxResponse(int status, byte[] body) {
         g.writeEndObject();
     }
 
+    /** Writes one item of a listing, by its index in the workspace's table. */
+    interface ItemWriter {
+        void write(JsonGenerator g, int index) throws IOException;
+    }
+
+    /** A cursor-paginated listing: {@code {type, <itemsField>: [...], total_count, pages}}. */
+    static SandboxResponse cursorList(String type, String itemsField, CursorPager.Page page, int perPage,
+                                      ItemWriter writer) {
+        return ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", type);
+            g.writeArrayFieldStart(itemsField);
+            for (int i : page.indexes()) {
+                writer.write(g, i);
+            }
+            g.writeEndArray();
+            g.writeNumberField("total_count", page.total());
+            writeCursorPages(g, page, perPage);
+            g.writeEndObject();
+        });
+    }
+
     /** Cursor pagination object; no next on the last page. */
     static void writeCursorPages(JsonGenerator g, CursorPager.Page page, int perPage) throws IOException {
         g.writeObjectFieldStart("pages");
