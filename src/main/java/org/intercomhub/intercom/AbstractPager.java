@@ -5,18 +5,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 
-/** The bookkeeping every paging style shares: stop after the last page, read the items array. */
+/**
+ * The bookkeeping every paging style shares: stop after the last page, read the items array, and stop a server that
+ * serves the same records again (see {@link RepeatedRecordsGuard}; by default against the previous page).
+ */
 abstract class AbstractPager implements Pager {
 
     protected final IntercomClient client;
     protected final String path;
     protected final String itemsField;
+    protected final RepeatedRecordsGuard repeats;
     private boolean finished;
 
-    AbstractPager(IntercomClient client, String path, String itemsField) {
+    AbstractPager(IntercomClient client, String method, String path, String itemsField) {
+        this(client, path, itemsField, RepeatedRecordsGuard.acrossOnePage(method + " " + path));
+    }
+
+    AbstractPager(IntercomClient client, String path, String itemsField, RepeatedRecordsGuard repeats) {
         this.client = client;
         this.path = path;
         this.itemsField = itemsField;
+        this.repeats = repeats;
     }
 
     @Override
@@ -31,10 +40,12 @@ abstract class AbstractPager implements Pager {
         }
         try {
             Page page = fetchNext();
+            repeats.check(page.items());
             finished = page.last();
             return page;
         } catch (RuntimeException e) {
             finished = true;
+            close();
             throw e;
         }
     }

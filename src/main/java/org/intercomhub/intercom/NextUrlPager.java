@@ -14,7 +14,7 @@ public final class NextUrlPager extends AbstractPager {
     /** @param startUrl a resume cursor from an earlier page, or null to start with {@code path?firstQuery} */
     public NextUrlPager(IntercomClient client, String path, Map<String, String> firstQuery, String itemsField,
                         String startUrl) {
-        super(client, path, itemsField);
+        super(client, "GET", path, itemsField);
         this.firstQuery = Map.copyOf(firstQuery);
         this.nextUrl = startUrl;
         this.guard = new RepeatGuard("GET " + path, "next URL");

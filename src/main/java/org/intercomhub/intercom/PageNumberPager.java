@@ -19,7 +19,7 @@ public final class PageNumberPager extends AbstractPager {
 
     public PageNumberPager(IntercomClient client, String path, Map<String, String> fixedParams, String itemsField,
                            int perPage, String startPage) {
-        super(client, path, itemsField);
+        super(client, "GET", path, itemsField);
         this.fixedParams = Map.copyOf(fixedParams);
         this.perPage = perPage;
         this.page = parsePage(startPage);

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /companies/scroll}: first call without {@code scroll_param}, then with the one returned, until a page
- * comes back empty.
+ * comes back empty. Intercom returns the same {@code scroll_param} on every page of one scroll (intercom-ruby #452),
+ * so a repeated param is normal; a server stuck on one page is caught by its records instead
+ * ({@link RepeatedRecordsGuard#acrossListing}: a page of companies all already read in this scroll stops it).
  *
  * <p>Intercom allows one open scroll per app, so the pager holds the app's scroll permit from its first page until
  * the last (or an error, or {@link #close()}); a second scroll in this process waits for it. A scroll cannot be
@@ -31,7 +33,6 @@ public final class ScrollPager extends AbstractPager {
     private final int maxRestarts;
     private final Duration busyWait;
     private final Duration busyPoll;
-    private final RepeatGuard guard;
     private boolean holdingPermit;
     private String scrollParam;
     private int restarts;
@@ -42,12 +43,11 @@ public final class ScrollPager extends AbstractPager {
 
     public ScrollPager(IntercomClient client, String path, String itemsField, int maxRestarts, Duration busyWait,
                        Duration busyPoll) {
-        super(client, path, itemsField);
+        super(client, path, itemsField, RepeatedRecordsGuard.acrossListing("GET " + path));
         this.permit = ScrollPermits.forApp(client.scrollKey());
         this.maxRestarts = maxRestarts;
         this.busyWait = busyWait;
         this.busyPoll = busyPoll;
-        this.guard = new RepeatGuard("GET " + path, "scroll_param");
     }
 
     /** How many times Intercom asked to restart this scroll. */
@@ -75,6 +75,7 @@ public final class ScrollPager extends AbstractPager {
                     log.warn("Intercom asked to restart the scroll of {} (restart {}/{}); starting over", path,
                             restarts, maxRestarts);
                     scrollParam = null;
+                    repeats.forget();
                     continue;
                 }
                 List<JsonNode> items = items(response);
@@ -87,7 +88,6 @@ public final class ScrollPager extends AbstractPager {
                     throw new IntercomPaginationException("GET " + path
                             + " returned companies but no scroll_param: cannot continue the scroll");
                 }
-                guard.check(scrollParam, returned);
                 scrollParam = returned;
                 return new Page(items, null, false);
             }

@@ -8,7 +8,7 @@ public final class SinglePager extends AbstractPager {
     private final Map<String, String> query;
 
     public SinglePager(IntercomClient client, String path, Map<String, String> query, String itemsField) {
-        super(client, path, itemsField);
+        super(client, "GET", path, itemsField);
         this.query = Map.copyOf(query);
     }
 

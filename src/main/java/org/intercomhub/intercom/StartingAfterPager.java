@@ -13,7 +13,7 @@ abstract class StartingAfterPager extends AbstractPager {
     protected String cursor;
 
     StartingAfterPager(IntercomClient client, String method, String path, String itemsField, String startingAfter) {
-        super(client, path, itemsField);
+        super(client, method, path, itemsField);
         this.cursor = startingAfter;
         this.guard = new RepeatGuard(method + " " + path, "starting_after cursor");
     }

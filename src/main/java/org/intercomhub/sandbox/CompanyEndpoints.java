@@ -156,7 +156,7 @@ final class CompanyEndpoints {
                 }
             }
             long now = ws.clock().millis();
-            CompanyScroll.Step step = scroll.next(req.param("scroll_param"), n, now, faults.repeatingScrollParam());
+            CompanyScroll.Step step = scroll.next(req.param("scroll_param"), n, now, faults.scrollStuck());
             if (faults.consumeScrollFailure(step.pageNumber())) {
                 scroll.close();
                 return SandboxResponse.error(500, "server_error", SCROLL_FAILURE);

@@ -4,8 +4,8 @@ import java.util.UUID;
 
 /**
  * The single open companies scroll of the app. A scroll expires after one minute unused; while one is open and
- * fresh, starting another is refused. Each page hands out a new scroll_param; the end is an empty page, which
- * closes the scroll.
+ * fresh, starting another is refused. As Intercom does, one scroll_param serves the whole scroll: every call with
+ * it returns the next page, and the end is an empty page, which closes the scroll.
  */
 final class CompanyScroll {
 
@@ -33,7 +33,7 @@ final class CompanyScroll {
      * Advances the scroll for a request with the given param (null = start) over `total` companies.
      * Throws the Intercom-style errors for a concurrent start or an unknown/expired param.
      */
-    synchronized Step next(String requested, int total, long nowMillis, boolean repeatParam) {
+    synchronized Step next(String requested, int total, long nowMillis, boolean stuck) {
         if (requested == null || requested.isEmpty()) {
             if (isOpen(nowMillis)) {
                 throw ApiException.badRequest("scroll_exists",
@@ -46,9 +46,10 @@ final class CompanyScroll {
             throw ApiException.notFound("not_found", "scroll_param not found or expired; start a new scroll");
         }
         lastUsedMillis = nowMillis;
-        if (repeatParam) {
-            // The bug being simulated: same param, same page, forever.
-            return new Step(offset, Math.min(total, offset + PAGE_SIZE), Math.max(1, pageNumber), param, false);
+        if (stuck && pageNumber > 0) {
+            // The failure a client must survive (a caching proxy, a broken server): the page just served, again.
+            int from = Math.max(0, offset - PAGE_SIZE);
+            return new Step(from, Math.min(total, from + PAGE_SIZE), pageNumber, param, false);
         }
         pageNumber++;
         int from = offset;
@@ -59,7 +60,6 @@ final class CompanyScroll {
             return new Step(from, from, pageNumber, last, true);
         }
         offset = to;
-        param = UUID.randomUUID().toString();
         return new Step(from, to, pageNumber, param, false);
     }
 

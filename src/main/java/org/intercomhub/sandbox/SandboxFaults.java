@@ -32,7 +32,7 @@ public final class SandboxFaults {
     private int dropRemaining;
     private volatile long latencyMillis;
     private final Set<Integer> scrollPagesToFail = new HashSet<>();
-    private volatile boolean repeatScrollParam;
+    private volatile boolean stuckScroll;
     private final Set<String> withheldPermissions = new HashSet<>();
 
     /** The next n API requests are answered with this 5xx status and an error body. */
@@ -77,9 +77,12 @@ public final class SandboxFaults {
         return this;
     }
 
-    /** While on, the scroll returns the same scroll_param and the same page forever (the peer-looping bug). */
-    public SandboxFaults repeatScrollParam(boolean on) {
-        repeatScrollParam = on;
+    /**
+     * While on, every scroll call serves the page it served last, forever (what looped Airbyte's companies sync: a
+     * request cache in front of the constant scroll_param). The param repeating is normal; the page repeating is not.
+     */
+    public SandboxFaults stickScroll(boolean on) {
+        stuckScroll = on;
         return this;
     }
 
@@ -100,12 +103,12 @@ public final class SandboxFaults {
         dropRemaining = 0;
         latencyMillis = 0;
         scrollPagesToFail.clear();
-        repeatScrollParam = false;
+        stuckScroll = false;
     }
 
     long latency() { return latencyMillis; }
 
-    boolean repeatingScrollParam() { return repeatScrollParam; }
+    boolean scrollStuck() { return stuckScroll; }
 
     synchronized boolean consumeDrop() {
         if (dropRemaining > 0) {

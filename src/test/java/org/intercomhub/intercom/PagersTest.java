@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.intercomhub.intercom.FakeIntercom.Call;
@@ -164,6 +165,33 @@ class PagersTest {
         pager.next();
         assertThatThrownBy(pager::next).isInstanceOf(IntercomPaginationException.class)
                 .hasMessageContaining("returned the same page twice");
+    }
+
+    @Test
+    void pageNumberServerThatIgnoresThePageAndEchoesNoPageIsCaughtByItsRecords() {
+        // no pages.page to compare: only the records show that page 2 is page 1 again
+        intercom.route("GET", "/activity_logs", call -> Reply.json("{\"type\":\"list\",\"data\":[{\"id\":\"a\"},"
+                + "{\"id\":\"b\"}],\"pages\":{\"type\":\"pages\",\"next\":\"" + intercom.baseUrl() + "/x\"}}"));
+        Pager pager = Pagers.pageNumber(client, "/activity_logs", Map.of(), "data", 2, null);
+
+        pager.next();
+        assertThatThrownBy(pager::next).isInstanceOf(IntercomPaginationException.class)
+                .hasMessageContaining("GET /activity_logs served page 2 with 2 records that were all already read");
+        assertThat(intercom.calls("/activity_logs")).hasSize(2);
+    }
+
+    @Test
+    void searchWhoseCursorMovesButWhoseRecordsDoNotIsCaughtByItsRecords() {
+        AtomicInteger calls = new AtomicInteger();
+        intercom.route("POST", "/contacts/search", call -> Reply.json("{\"type\":\"list\",\"data\":[{\"type\":"
+                + "\"contact\",\"id\":\"c1\"}],\"pages\":{\"next\":{\"starting_after\":\"Wz" + calls.incrementAndGet()
+                + "\"}}}"));
+        Pager pager = Pagers.search(client, "/contacts/search", FakeIntercom.JSON.createObjectNode(), null, "data",
+                150, null);
+
+        pager.next();
+        assertThatThrownBy(pager::next).isInstanceOf(IntercomPaginationException.class)
+                .hasMessageContaining("POST /contacts/search served page 2");
     }
 
     @Test

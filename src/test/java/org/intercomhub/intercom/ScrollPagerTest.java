@@ -87,19 +87,57 @@ class ScrollPagerTest {
     }
 
     @Test
-    void aRepeatedScrollParamStopsInsteadOfLooping() {
+    void followsTheSameScrollParamPageAfterPage() {
+        List<Page> pages = drain(Pagers.scroll(client, "/companies/scroll", "data"));
+
+        assertThat(ids(pages)).hasSize(COMPANIES).doesNotHaveDuplicates();
+        List<String> params = intercom.calls("/companies/scroll").stream().skip(1)
+                .map(call -> call.query().get("scroll_param")).toList();
+        assertThat(params).hasSize(3).containsOnly(params.get(0));
+    }
+
+    @Test
+    void aStuckScrollStopsWithinTwoRequestsNamingTheCause() {
         scrolls.stuck = true;
         Pager pager = Pagers.scroll(client, "/companies/scroll", "data");
 
         pager.next();
         assertThatThrownBy(pager::next).isInstanceOf(IntercomPaginationException.class)
-                .hasMessageContaining("returned the same scroll_param twice")
+                .hasMessageContaining("GET /companies/scroll served page 2 with 3 records that were all already read")
                 .hasMessageContaining("stopping instead of looping");
         assertThat(intercom.calls("/companies/scroll")).hasSize(2);
+        assertThat(pager.hasNext()).isFalse();
         // The permit was released: another scroll can start at once.
         scrolls.stuck = false;
         scrolls.open.set(0);
         assertThat(ids(drain(Pagers.scroll(client, "/companies/scroll", "data")))).hasSize(COMPANIES);
+    }
+
+    @Test
+    void aStuckScrollIsCaughtEvenWhenItAlternatesBetweenPagesAlreadyServed() {
+        // pages 1, 2, then 1 again: not the previous page, but nothing new
+        scrolls.replay = call -> scrolls.served.get() == 2 ? 0 : -1;
+        Pager pager = Pagers.scroll(client, "/companies/scroll", "data");
+
+        pager.next();
+        pager.next();
+        assertThatThrownBy(pager::next).isInstanceOf(IntercomPaginationException.class)
+                .hasMessageContaining("served page 3");
+    }
+
+    @Test
+    void aStaticServerAnsweringEveryCallWithOneCompanyNeitherLoopsNorSucceeds() {
+        intercom.route("GET", "/companies/scroll", call -> {
+            ObjectNode body = FakeIntercom.JSON.createObjectNode().put("type", "list");
+            body.putArray("data").addObject().put("type", "company").put("id", "only-one");
+            body.putNull("pages");
+            body.put("scroll_param", "static-param");
+            return Reply.json(body);
+        });
+
+        assertThatThrownBy(() -> drain(Pagers.scroll(client, "/companies/scroll", "data")))
+                .isInstanceOf(IntercomPaginationException.class).hasMessageContaining("repeating pages");
+        assertThat(intercom.calls("/companies/scroll")).hasSize(2);
     }
 
     @Test
@@ -161,9 +199,14 @@ class ScrollPagerTest {
         }
     }
 
-    /** Serves c1..c7 three at a time, a fresh scroll_param per page, and refuses a second open scroll. */
+    /**
+     * Serves c1..c7 three at a time through one scroll_param per scroll, as Intercom does, and refuses a second open
+     * scroll. {@code stuck} serves the previous page again; {@code replay} serves the page at the offset it gives.
+     */
     private static final class ScrollServer {
         final Map<String, Integer> positions = new ConcurrentHashMap<>();
+        final AtomicInteger served = new AtomicInteger();
+        volatile java.util.function.ToIntFunction<Call> replay = call -> -1;
         final AtomicInteger open = new AtomicInteger();
         final AtomicInteger maxOpen = new AtomicInteger();
         final AtomicInteger opened = new AtomicInteger();
@@ -191,6 +234,7 @@ class ScrollPagerTest {
                 return Reply.error(500, "server_error", RESTART);
             }
             int from;
+            String scroll = param;
             if (param == null) {
                 if (busyWhile.test(call) || open.get() > 0) {
                     refusedAsBusy.incrementAndGet();
@@ -198,6 +242,7 @@ class ScrollPagerTest {
                 }
                 opened.incrementAndGet();
                 maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                scroll = UUID.randomUUID().toString();
                 from = 0;
             } else {
                 Integer known = positions.get(param);
@@ -205,7 +250,15 @@ class ScrollPagerTest {
                     return Reply.error(404, "not_found", "scroll_param not found");
                 }
                 from = known;
+                if (stuck) {
+                    from = Math.max(0, known - PAGE);
+                }
+                int replayed = replay.applyAsInt(call);
+                if (replayed >= 0) {
+                    from = replayed;
+                }
             }
+            served.incrementAndGet();
             ObjectNode body = FakeIntercom.JSON.createObjectNode().put("type", "list");
             ArrayNode data = body.putArray("data");
             int to = Math.min(from + PAGE, COMPANIES);
@@ -219,9 +272,8 @@ class ScrollPagerTest {
                 body.putNull("scroll_param");
                 return Reply.json(body);
             }
-            String next = stuck && param != null ? param : UUID.randomUUID().toString();
-            positions.put(next, to);
-            body.put("scroll_param", next);
+            positions.put(scroll, to);
+            body.put("scroll_param", scroll);
             return Reply.json(body);
         }
     }

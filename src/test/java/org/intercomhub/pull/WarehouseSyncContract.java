@@ -189,16 +189,34 @@ abstract class WarehouseSyncContract {
 
     @Test
     @Order(9)
-    void aRepeatedScrollParamFailsLoudlyInsteadOfLooping() {
-        sandbox().faults().repeatScrollParam(true);
+    void aStuckScrollFailsLoudlyInsteadOfLooping() {
+        long scrollCallsBefore = sandbox().stats().requests("GET /companies/scroll");
+        sandbox().faults().stickScroll(true);
         try {
             Map<String, String> states = syncAndWait(trigger, status, "companies");
-            assertThat(states.get("companies")).startsWith("failed").contains("scroll_param");
+            assertThat(states.get("companies")).startsWith("failed")
+                    .contains("all already read in this listing").contains("repeating pages");
         } finally {
-            sandbox().faults().repeatScrollParam(false);
+            sandbox().faults().stickScroll(false);
         }
+        assertThat(sandbox().stats().requests("GET /companies/scroll") - scrollCallsBefore).isEqualTo(2);
         // a failed full refresh marks nothing as deleted
         assertThat(rows("companies", "_deleted = false")).isEqualTo(sandbox().workspace().count("companies"));
+    }
+
+    @Test
+    @Order(8)
+    void everyPageOfTheScrollComesThroughItsOneParamAndAnUnchangedRefreshDeletesNothing() {
+        long scrollCallsBefore = sandbox().stats().requests("GET /companies/scroll");
+        assertThat(syncAndWait(trigger, status, "companies")).containsEntry("companies", "succeeded");
+        long companies = sandbox().workspace().count("companies");
+        // 50 a page, then the empty page that ends the scroll: more than four pages through one scroll_param
+        assertThat(sandbox().stats().requests("GET /companies/scroll") - scrollCallsBefore)
+                .isEqualTo((companies + 49) / 50 + 1).isGreaterThan(5);
+        assertThat(rows("companies")).isEqualTo(companies);
+        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT id) FROM " + schema() + ".companies", Long.class))
+                .isEqualTo(companies);
+        assertThat(rows("companies", "_deleted = true")).isZero();
     }
 
     @Test

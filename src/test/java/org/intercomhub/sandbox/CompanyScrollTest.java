@@ -33,7 +33,7 @@ class CompanyScrollTest {
     }
 
     @Test
-    void scrollReturnsAllCompaniesIncludingUserlessOnesAndEndsWithAnEmptyPage() {
+    void scrollReturnsAllCompaniesThroughOneParamAndEndsWithAnEmptyPage() {
         List<String> userless = server.workspace().userlessCompanyIds();
         assertThat(userless.size()).isBetween(15, 50);
 
@@ -43,16 +43,33 @@ class CompanyScrollTest {
         assertThat(page.json().path("pages").isNull()).isTrue();
         assertThat(page.json().path("total_count").isNull()).isTrue();
         assertThat(server.stats().openScrolls()).isEqualTo(1);
+        String param = page.json().path("scroll_param").asText();
+        assertThat(param).isNotEmpty();
+        int pages = 0;
         while (!page.json().path("data").isEmpty()) {
+            pages++;
+            // Intercom hands back the same scroll_param on every page of one scroll
+            assertThat(page.json().path("scroll_param").asText()).isEqualTo(param);
             page.json().path("data").forEach(c -> seen.add(c.path("id").asText()));
-            page = http.get("/companies/scroll?scroll_param=" + page.json().path("scroll_param").asText());
+            page = http.get("/companies/scroll?scroll_param=" + param);
             assertThat(page.status()).isEqualTo(200);
         }
 
+        assertThat(pages).isEqualTo(6);
         assertThat(seen).hasSize(300).doesNotHaveDuplicates().containsAll(userless);
         assertThat(server.stats().openScrolls()).isZero();
-        // The empty page closed the scroll: a new one may start at once.
+        // The empty page closed the scroll: its param is gone and a new scroll may start at once.
+        assertThat(http.get("/companies/scroll?scroll_param=" + param).status()).isEqualTo(404);
         assertThat(http.get("/companies/scroll").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aScrollParamUnusedForAMinuteExpires() {
+        String param = http.get("/companies/scroll").json().path("scroll_param").asText();
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(http.get("/companies/scroll?scroll_param=" + param).status()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(http.get("/companies/scroll?scroll_param=" + param).status()).isEqualTo(404);
     }
 
     @Test
@@ -87,15 +104,19 @@ class CompanyScrollTest {
     }
 
     @Test
-    void repeatScrollParamServesTheSamePageAndParamForever() {
-        server.faults().repeatScrollParam(true);
+    void aStuckScrollServesTheSamePageForever() {
         SandboxHttp.Answer first = http.get("/companies/scroll");
         String param = first.json().path("scroll_param").asText();
+        server.faults().stickScroll(true);
         for (int k = 0; k < 5; k++) {
             SandboxHttp.Answer again = http.get("/companies/scroll?scroll_param=" + param);
             assertThat(again.json().path("scroll_param").asText()).isEqualTo(param);
             assertThat(again.json().path("data")).isEqualTo(first.json().path("data"));
         }
+        server.faults().stickScroll(false);
+        JsonNode next = http.get("/companies/scroll?scroll_param=" + param).json().path("data");
+        assertThat(next).hasSize(50);
+        assertThat(next.get(0).path("id")).isNotEqualTo(first.json().path("data").get(0).path("id"));
     }
 
     @Test
