@@ -10,6 +10,7 @@ import org.intercomhub.intercom.IntercomSettings;
 import org.intercomhub.intercom.RateLimiter;
 import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.pull.PullRuns;
+import org.intercomhub.record.AttributeColumns;
 import org.intercomhub.record.RecordMapper;
 import org.intercomhub.record.WarehouseTables;
 import org.intercomhub.sandbox.SandboxConfig;
@@ -154,8 +155,8 @@ public class HubConfiguration {
     }
 
     @Bean
-    public RecordMapper recordMapper() {
-        return new RecordMapper();
+    public RecordMapper recordMapper(JdbcTemplate jdbc, BookkeepingSchema schema) {
+        return new RecordMapper(AttributeColumns.stored(jdbc, schema.table("attribute_columns")));
     }
 
     @Bean

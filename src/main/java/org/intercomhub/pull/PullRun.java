@@ -27,6 +27,7 @@ public final class PullRun {
     private int pageRecords;
     private long pages;
     private long skippedUnchanged;
+    private final java.util.concurrent.atomic.AtomicLong vanished = new java.util.concurrent.atomic.AtomicLong();
     private long lastProgressLogMillis;
 
     PullRun(PullDefinition definition, Checkpoint startCheckpoint, long since, Instant startedAt, boolean resumed,
@@ -99,6 +100,9 @@ public final class PullRun {
     }
 
     void skippedUnchanged(int count) { skippedUnchanged += count; }
+    /** Items are filled in concurrently: counted from several threads. */
+    void vanished() { vanished.incrementAndGet(); }
+    long vanishedCount() { return vanished.get(); }
     long skippedUnchanged() { return skippedUnchanged; }
     public long records() { return records; }
     public long pages() { return pages; }

@@ -180,42 +180,50 @@ public class PullRuns {
         return changed;
     }
 
-    /** Fetches what a list or search page leaves out: conversation parts, long nested lists, contact notes. */
+    /**
+     * Fetches what a list or search page leaves out: conversation parts, long nested lists, contact notes. Null when
+     * the record was deleted (404) or merged (410 {@code contact_merged}) since the page listed it: it is skipped and
+     * counted, and the run goes on; the deletion and merge handling (webhooks, the deleted_conversations pull, the
+     * next run) marks its row.
+     */
     public JsonNode enrich(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
         String id = item.path("id").asText();
-        switch (run.definition().name()) {
-            case "conversations" -> {
-                try {
-                    return client.get("/conversations/" + id, Map.of("display_as", "plaintext"));
-                } catch (IntercomApiException e) {
-                    if (e.status() != 404) {
-                        throw e;
-                    }
-                    return item; // deleted since the search: the deleted_conversations pull will mark it
-                }
+        try {
+            return switch (run.definition().name()) {
+                case "conversations" -> client.get("/conversations/" + id, Map.of("display_as", "plaintext"));
+                case "contacts" -> enrichContact(id, item);
+                default -> item;
+            };
+        } catch (IntercomApiException e) {
+            if (e.status() != 404 && e.status() != 410) {
+                throw e;
             }
-            case "contacts" -> {
-                ObjectNode contact = item.deepCopy();
-                if (contact.path("tags").path("has_more").asBoolean(false)) {
-                    replaceList(contact, "tags", readAll(Pagers.single(client, "/contacts/" + id + "/tags", Map.of(), "data")));
-                }
-                if (contact.path("companies").path("has_more").asBoolean(false)) {
-                    replaceList(contact, "companies", readAll(Pagers.pageNumber(client, "/contacts/" + id + "/companies",
-                            Map.of(), "data", perPage, null)));
-                }
-                if (contactNotes) {
-                    ArrayNode notes = contact.path("notes").path("total_count").asLong(0) == 0
-                            && !contact.path("notes").path("has_more").asBoolean(false)
-                            ? JsonNodeFactory.instance.arrayNode() // nothing to read: spare the call
-                            : readAll(Pagers.pageNumber(client, "/contacts/" + id + "/notes", Map.of(), "data", perPage, null));
-                    contact.set(RecordMapper.FETCHED_NOTES, notes);
-                }
-                return contact;
-            }
-            default -> {
-                return item;
-            }
+            String reason = e.status() + (e.code() == null ? "" : " " + e.code());
+            run.vanished();
+            status.vanished(run.collection(), reason);
+            log.debug("{}: {} {} is gone since its page was listed ({}); skipped", run.collection(),
+                    run.definition().table(), id, reason);
+            return null;
         }
+    }
+
+    private JsonNode enrichContact(String id, JsonNode item) {
+        ObjectNode contact = item.deepCopy();
+        if (contact.path("tags").path("has_more").asBoolean(false)) {
+            replaceList(contact, "tags", readAll(Pagers.single(client, "/contacts/" + id + "/tags", Map.of(), "data")));
+        }
+        if (contact.path("companies").path("has_more").asBoolean(false)) {
+            replaceList(contact, "companies", readAll(Pagers.pageNumber(client, "/contacts/" + id + "/companies",
+                    Map.of(), "data", perPage, null)));
+        }
+        if (contactNotes) {
+            ArrayNode notes = contact.path("notes").path("total_count").asLong(0) == 0
+                    && !contact.path("notes").path("has_more").asBoolean(false)
+                    ? JsonNodeFactory.instance.arrayNode() // nothing to read: spare the call
+                    : readAll(Pagers.pageNumber(client, "/contacts/" + id + "/notes", Map.of(), "data", perPage, null));
+            contact.set(RecordMapper.FETCHED_NOTES, notes);
+        }
+        return contact;
     }
 
     private static void replaceList(ObjectNode owner, String field, ArrayNode items) {
@@ -265,17 +273,22 @@ public class PullRuns {
 
     public void finish(@ExchangeProperty("pull") PullRun run) {
         PullDefinition definition = run.definition();
-        int vanished = 0;
+        int markedDeleted = 0;
         if (definition.mode() == SyncMode.FULL_REFRESH) {
-            vanished = warehouse.markVanished(definition.table(), run.startedAt());
+            markedDeleted = warehouse.markVanished(definition.table(), run.startedAt());
         }
         Long highWater = newest(run.startCheckpoint().highWater(), run.runHighWater());
         checkpoints.save(run.collection(), new Checkpoint(highWater, null, null, null, null));
         run.pager().close();
-        log.info("{}: done in {} s: {} pages, {} records written, {} unchanged skipped, {} marked deleted, "
-                        + "{} records/s, rate-limit budget {}", run.collection(),
+        log.info("{}: done in {} s: {} pages, {} records written, {} unchanged skipped, {} gone before their detail "
+                        + "call skipped, {} marked deleted, {} records/s, rate-limit budget {}", run.collection(),
                 Duration.between(run.startedAt(), clock.instant()).toSeconds(), run.pages(), run.records(),
-                run.skippedUnchanged(), vanished, perSecond(run), budget());
+                run.skippedUnchanged(), run.vanishedCount(), markedDeleted, perSecond(run), budget());
+        if (run.vanishedCount() > 0) {
+            log.info("{}: {} records were deleted or merged between their page and their detail call (by reason: {});"
+                    + " skipped, their rows are marked by the deletion and merge handling", run.collection(),
+                    run.vanishedCount(), status.of(run.collection()).snapshot(null).skippedVanished());
+        }
         status.finish(run.collection());
     }
 

@@ -26,6 +26,20 @@ public final class RecordMapper {
     public static final String FETCHED_NOTES = "_hub_notes";
 
     private static final Set<String> NEVER_COLUMNS = Set.of("type", "conversation_parts", FETCHED_NOTES);
+    /** data_attributes' {@code model} → the table its attributes are columns of. */
+    private static final Map<String, String> TABLE_OF_MODEL = Map.of("contact", "contacts", "company", "companies",
+            "conversation", "conversations");
+
+    private final AttributeColumns attributeColumns;
+
+    public RecordMapper(AttributeColumns attributeColumns) {
+        this.attributeColumns = attributeColumns;
+    }
+
+    /** A mapper whose custom-attribute columns are assigned in this process only (no warehouse is written). */
+    public RecordMapper() {
+        this(AttributeColumns.inProcess());
+    }
 
     public CanonicalRecord toRecord(String table, JsonNode item, Source source) {
         TableSpec spec = WarehouseTables.get(table);
@@ -42,10 +56,13 @@ public final class RecordMapper {
             String column = declared != null ? name : Identifiers.sanitize(name);
             row.put(column, JsonValues.toColumnValue(name, field.getValue(), declared));
             if (name.equals("custom_attributes")) {
-                flattenCustomAttributes(field.getValue(), row);
+                flattenCustomAttributes(table, field.getValue(), row);
             }
         }
         row.put("id", id);
+        if (table.equals("data_attributes")) {
+            row.put("warehouse_column", warehouseColumnOf(item));
+        }
         Map<String, List<Map<String, Object>>> children = switch (table) {
             case "contacts" -> contactChildren(id, item);
             case "companies" -> companyChildren(id, item);
@@ -67,13 +84,26 @@ public final class RecordMapper {
         return id.asText();
     }
 
-    private static void flattenCustomAttributes(JsonNode attributes, Map<String, Object> row) {
+    private void flattenCustomAttributes(String table, JsonNode attributes, Map<String, Object> row) {
         if (attributes == null || !attributes.isObject()) {
             return;
         }
         attributes.fields().forEachRemaining(attribute -> row.put(
-                Identifiers.sanitize("custom_" + attribute.getKey()),
+                attributeColumns.columnFor(table, attribute.getKey()),
                 JsonValues.toColumnValue(attribute.getKey(), attribute.getValue(), null)));
+    }
+
+    /** Where a data attribute's values are in the warehouse: its custom_* column, or the standard column. */
+    private String warehouseColumnOf(JsonNode attribute) {
+        String table = TABLE_OF_MODEL.get(attribute.path("model").asText());
+        String name = attribute.path("name").asText("");
+        if (table == null || name.isEmpty()) {
+            return null;
+        }
+        if (attribute.path("custom").asBoolean(false)) {
+            return attributeColumns.columnFor(table, name);
+        }
+        return WarehouseTables.get(table).columns().containsKey(name) ? name : null;
     }
 
     private Map<String, List<Map<String, Object>>> contactChildren(String contactId, JsonNode contact) {

@@ -87,7 +87,7 @@ public final class WarehouseTables {
                 "label", TEXT, "description", TEXT, "data_type", TEXT, "options", JSON,
                 "api_writable", BOOLEAN, "messenger_writable", BOOLEAN, "ui_writable", BOOLEAN,
                 "custom", BOOLEAN, "archived", BOOLEAN, "created_at", TIMESTAMP, "updated_at", TIMESTAMP,
-                "admin_id", TEXT));
+                "admin_id", TEXT, "warehouse_column", TEXT));
         top("activity_logs", cols("id", TEXT, "performed_by", JSON, "metadata", JSON, "created_at", TIMESTAMP,
                 "activity_type", TEXT, "activity_description", TEXT));
         top("tickets", cols("id", TEXT, "ticket_id", TEXT, "category", TEXT, "ticket_attributes", JSON,

@@ -34,6 +34,8 @@ public final class SandboxFaults {
     private final Set<Integer> scrollPagesToFail = new HashSet<>();
     private volatile boolean stuckScroll;
     private final Set<String> withheldPermissions = new HashSet<>();
+    /** Contact id → the status its detail calls answer (404 deleted, 410 merged) while lists still show it. */
+    private final java.util.Map<String, Integer> goneContacts = new java.util.HashMap<>();
 
     /** The next n API requests are answered with this 5xx status and an error body. */
     public synchronized SandboxFaults failNext(int n, int status) {
@@ -92,12 +94,33 @@ public final class SandboxFaults {
         return this;
     }
 
+    /**
+     * The contact is deleted ({@code merged} false: 404 {@code not_found}) or merged into another (410
+     * {@code contact_merged}) after lists and search have listed it: {@code GET /contacts/{id}} and every
+     * {@code /contacts/{id}/...} call answer so, while list and search pages (whose index lags) still show it.
+     */
+    public synchronized SandboxFaults goneAfterListing(String contactId, boolean merged) {
+        goneContacts.put(contactId, merged ? 410 : 404);
+        return this;
+    }
+
+    /** The status a detail call of a contact gone after listing answers, or 0. */
+    synchronized int goneStatus(String path) {
+        if (goneContacts.isEmpty() || !path.startsWith("/contacts/")) {
+            return 0;
+        }
+        int end = path.indexOf('/', "/contacts/".length());
+        String id = path.substring("/contacts/".length(), end < 0 ? path.length() : end);
+        return goneContacts.getOrDefault(id, 0);
+    }
+
     synchronized boolean forbidden(String path) {
         return withheldPermissions.stream().anyMatch(path::startsWith);
     }
 
     public synchronized void reset() {
         withheldPermissions.clear();
+        goneContacts.clear();
         failRemaining = 0;
         prefixRules.clear();
         dropRemaining = 0;

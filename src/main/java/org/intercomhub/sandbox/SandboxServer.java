@@ -134,6 +134,12 @@ public final class SandboxServer implements AutoCloseable {
                         "The access token lacks a permission this endpoint needs"));
                 return;
             }
+            int gone = faults.goneStatus(req.path());
+            if (gone != 0) {
+                send(ex, gone == 410 ? SandboxResponse.error(410, "contact_merged", "Contact has been merged")
+                        : SandboxResponse.error(404, "not_found", "User Not Found"));
+                return;
+            }
             RateLimitWindow.Decision decision = rateLimit.acquire();
             ex.getResponseHeaders().set("X-RateLimit-Limit", Integer.toString(decision.limit()));
             ex.getResponseHeaders().set("X-RateLimit-Remaining", Integer.toString(decision.remaining()));

@@ -37,7 +37,13 @@ public class BookkeepingSchema {
                 "CREATE TABLE IF NOT EXISTS " + table("sync_runs") + " ("
                         + "run_id VARCHAR(40) NOT NULL PRIMARY KEY, collection VARCHAR(100) NOT NULL, "
                         + "started_at BIGINT NOT NULL, ended_at BIGINT, state VARCHAR(20) NOT NULL, "
-                        + "records BIGINT, pages BIGINT, error TEXT)")) {
+                        + "records BIGINT, pages BIGINT, error TEXT)",
+                // which custom_* column each custom attribute lives in (see AttributeColumns); names are keyed by
+                // their SHA-256 because MariaDB compares text case-insensitively and Plan is not plan
+                "CREATE TABLE IF NOT EXISTS " + table("attribute_columns") + " ("
+                        + "table_name VARCHAR(64) NOT NULL, attribute_key CHAR(64) NOT NULL, attribute_name TEXT NOT NULL, "
+                        + "column_name VARCHAR(64) NOT NULL, PRIMARY KEY (table_name, attribute_key), "
+                        + "CONSTRAINT attribute_columns_column UNIQUE (table_name, column_name))")) {
             jdbc.execute(ddl);
         }
     }

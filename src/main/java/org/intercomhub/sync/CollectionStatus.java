@@ -1,6 +1,8 @@
 package org.intercomhub.sync;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** What one collection's pull is doing or last did; a snapshot is what {@code GET /sync/status} shows. */
 public final class CollectionStatus {
@@ -18,6 +20,8 @@ public final class CollectionStatus {
     private long pages;
     private long errors;
     private String lastError;
+    /** Records of the last run that were deleted or merged between their listing and their detail call, by reason. */
+    private final Map<String, Long> vanished = new TreeMap<>();
     /** When a manual run was asked for and its job has not started yet (0 = none): a second ask is refused. */
     private long claimedAtMillis;
 
@@ -35,6 +39,7 @@ public final class CollectionStatus {
         lastRunEndedAt = null;
         records = 0;
         pages = 0;
+        vanished.clear();
         return true;
     }
 
@@ -51,6 +56,10 @@ public final class CollectionStatus {
     synchronized void page(int recordCount) {
         pages++;
         records += recordCount;
+    }
+
+    synchronized void vanished(String reason) {
+        vanished.merge(reason, 1L, Long::sum);
     }
 
     synchronized void finish(Instant now) {
@@ -77,10 +86,12 @@ public final class CollectionStatus {
 
     public synchronized Snapshot snapshot(Object checkpoint) {
         return new Snapshot(collection, state.name().toLowerCase(), lastRunStartedAt, lastRunEndedAt, records, pages,
-                errors, lastError, checkpoint);
+                Map.copyOf(vanished), errors, lastError, checkpoint);
     }
 
+    /** @param skippedVanished records skipped because they were gone by their detail call, by reason */
     public record Snapshot(String collection, String state, Instant lastRunStartedAt, Instant lastRunEndedAt,
-                           long records, long pages, long errors, String lastError, Object checkpoint) {
+                           long records, long pages, Map<String, Long> skippedVanished, long errors, String lastError,
+                           Object checkpoint) {
     }
 }

@@ -65,6 +65,11 @@ public class SyncStatusBoard {
         of(collection).page(records);
     }
 
+    /** A listed record was deleted or merged before its detail call: skipped, counted by reason. */
+    public void vanished(String collection, String reason) {
+        of(collection).vanished(reason);
+    }
+
     public void finish(String collection) {
         CollectionStatus status = of(collection);
         status.finish(clock.instant());

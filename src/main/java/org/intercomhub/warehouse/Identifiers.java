@@ -61,10 +61,15 @@ public final class Identifiers {
         return previous != '_';
     }
 
-    private static String shortHash(String text) {
+    /** The first 8 hex digits of the name's SHA-256: a stable, short suffix that keeps names apart. */
+    public static String shortHash(String text) {
+        return sha256Hex(text).substring(0, HASH_LENGTH);
+    }
+
+    public static String sha256Hex(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_LENGTH);
+            return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

@@ -34,11 +34,15 @@ public class MariaDbDialect implements SqlDialect {
         return "CREATE DATABASE IF NOT EXISTS " + quote(schema) + " CHARACTER SET utf8mb4";
     }
 
-    /** Plain text is MEDIUMTEXT (16 MB) so that LONGTEXT, the storage of JSON, tells JSON columns apart. */
+    /**
+     * Plain text is MEDIUMTEXT (16 MB) so that LONGTEXT, the storage of JSON, tells JSON columns apart. Keys compare
+     * byte for byte: Intercom's ids and attribute names are case-sensitive ({@code contact.Plan} is not
+     * {@code contact.plan}), MariaDB's default collation is not.
+     */
     @Override
     public String sqlType(ColumnType type, boolean keyColumn) {
         return switch (type) {
-            case TEXT -> keyColumn ? "VARCHAR(255)" : "MEDIUMTEXT";
+            case TEXT -> keyColumn ? "VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" : "MEDIUMTEXT";
             case BIGINT -> "BIGINT";
             case DOUBLE -> "DOUBLE";
             case BOOLEAN -> "BOOLEAN";

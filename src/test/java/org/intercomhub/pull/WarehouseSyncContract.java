@@ -2,6 +2,7 @@ package org.intercomhub.pull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.record.AttributeColumns;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sync.SyncStatusBoard;
 import org.intercomhub.sync.SyncTrigger;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.intercomhub.pull.SyncTestSupport.count;
@@ -167,6 +169,83 @@ abstract class WarehouseSyncContract {
         // the JSON copy keeps the original name
         assertThat(jdbc.queryForObject("SELECT custom_attributes FROM " + schema() + ".contacts WHERE id = ?",
                 String.class, id)).contains("DROP TABLE contacts");
+    }
+
+    @Test
+    @Order(6)
+    void attributeNamesThatSanitizeAlikeEachKeepTheirOwnColumnAndValue() {
+        List<String> names = List.of("plan", "Plan", "名前", "Имя", "x\"; DROP TABLE contacts; --");
+        List<String> contacts = sandbox().workspace().contactIds().subList(20, 23);
+        for (String id : contacts) {
+            for (String name : names) {
+                sandbox().workspace().setCustomAttribute(id, name, name + " of " + id);
+            }
+        }
+        assertThat(syncAndWait(trigger, status, "contacts", "data_attributes")).allSatisfy((c, state) ->
+                assertThat(state).as(c).isEqualTo("succeeded"));
+
+        // the stored mapping, read as a restarted hub (or another instance) would read it
+        AttributeColumns stored = AttributeColumns.stored(jdbc, schema() + "_hub.attribute_columns");
+        List<String> columns = names.stream().map(name -> stored.columnFor("contacts", name)).toList();
+        assertThat(columns).doesNotHaveDuplicates();
+        assertThat(columns.get(0)).isEqualTo("custom_plan"); // the generated attribute came first, in the full sync
+        assertThat(columns.get(1)).startsWith("custom_plan_");
+        assertThat(columns.get(3)).isEqualTo("custom_imia");
+        for (String id : contacts) {
+            Map<String, Object> row = jdbc.queryForMap("SELECT * FROM " + schema() + ".contacts WHERE id = ?", id);
+            for (int i = 0; i < names.size(); i++) {
+                assertThat(row.get(columns.get(i))).as(names.get(i) + " of " + id).isEqualTo(names.get(i) + " of " + id);
+            }
+        }
+        for (int i = 1; i < names.size(); i++) {
+            assertThat(jdbc.queryForObject("SELECT warehouse_column FROM " + schema() + ".data_attributes"
+                    + " WHERE id = ?", String.class, "contact." + names.get(i))).isEqualTo(columns.get(i));
+        }
+        // a second sync of the same contacts writes the same columns again: nothing new appears
+        List<String> columnsBefore = jdbc.queryForList("SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = 'contacts'", String.class, schema());
+        sandbox().workspace().setCustomAttribute(contacts.get(0), "Plan", "changed");
+        assertThat(syncAndWait(trigger, status, "contacts")).containsEntry("contacts", "succeeded");
+        assertThat(jdbc.queryForList("SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = 'contacts'", String.class, schema()))
+                .containsExactlyInAnyOrderElementsOf(columnsBefore);
+        assertThat(jdbc.queryForObject("SELECT " + columns.get(1) + " FROM " + schema() + ".contacts WHERE id = ?",
+                String.class, contacts.get(0))).isEqualTo("changed");
+        assertThat(jdbc.queryForObject("SELECT custom_plan FROM " + schema() + ".contacts WHERE id = ?",
+                String.class, contacts.get(0))).isEqualTo("plan of " + contacts.get(0));
+    }
+
+    @Test
+    @Order(6)
+    void contactsDeletedOrMergedBetweenTheirPageAndTheirDetailCallAreSkippedAndCounted() {
+        var workspace = sandbox().workspace();
+        List<String> ids = workspace.contactIds();
+        String withNotes = ids.stream().filter(id -> workspace.contact(id).path("notes").path("total_count").asInt() > 0)
+                .findFirst().orElseThrow();
+        String withManyTags = ids.stream().filter(id -> workspace.contact(id).path("tags").path("has_more").asBoolean())
+                .findFirst().orElseThrow();
+        List<String> others = ids.subList(100, 104);
+        for (String id : java.util.stream.Stream.concat(Stream.of(withNotes, withManyTags), others.stream()).toList()) {
+            workspace.setCustomAttribute(id, "vanish_check", "after " + id);
+        }
+        // deleted after the search listed it: its notes call answers 404; merged: its tags call answers 410
+        sandbox().faults().goneAfterListing(withNotes, false).goneAfterListing(withManyTags, true);
+        try {
+            assertThat(syncAndWait(trigger, status, "contacts")).containsEntry("contacts", "succeeded");
+        } finally {
+            sandbox().faults().reset();
+        }
+
+        assertThat(status.snapshot().get("contacts").skippedVanished())
+                .isEqualTo(Map.of("404 not_found", 1L, "410 contact_merged", 1L));
+        for (String id : others) {
+            assertThat(jdbc.queryForObject("SELECT custom_vanish_check FROM " + schema() + ".contacts WHERE id = ?",
+                    String.class, id)).isEqualTo("after " + id);
+        }
+        for (String gone : List.of(withNotes, withManyTags)) {
+            assertThat(jdbc.queryForObject("SELECT custom_vanish_check FROM " + schema() + ".contacts WHERE id = ?",
+                    String.class, gone)).as(gone + " was skipped, its row left as it was").isNull();
+        }
     }
 
     @Test
