@@ -61,8 +61,10 @@ public class BookkeepingSchema {
                 .load()
                 .migrate();
         if (result.migrationsExecuted > 0) {
-            log.info("Bookkeeping schema {}: {} migrations applied, now at version {}", schema,
-                    result.migrationsExecuted, result.targetSchemaVersion);
+            log.info("Bookkeeping schema {}: {} migrations applied, now at version {}{}", schema,
+                    result.migrationsExecuted, result.targetSchemaVersion, "0".equals(result.initialSchemaVersion)
+                            ? " (its tables, made before they were versioned, were kept with their rows; the"
+                            + " database's notes that they already exist are expected)" : "");
         }
         return result;
     }
