@@ -128,7 +128,7 @@ public class HubConfiguration {
     public BookkeepingSchema bookkeepingSchema(JdbcTemplate jdbc,
                                                @Value("${warehouse.bookkeeping-schema:intercom_hub}") String schema) {
         BookkeepingSchema bookkeeping = new BookkeepingSchema(jdbc, schema);
-        bookkeeping.create();
+        bookkeeping.migrate();
         return bookkeeping;
     }
 

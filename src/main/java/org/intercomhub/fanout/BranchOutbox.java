@@ -40,15 +40,6 @@ public class BranchOutbox {
         this.branches = List.copyOf(enabledBranches);
     }
 
-    public void create() {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                + "id VARCHAR(40) NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, branch VARCHAR(40) NOT NULL, "
-                + "collection VARCHAR(100) NOT NULL, record_id VARCHAR(255) NOT NULL, record TEXT NOT NULL, "
-                + "attempts INT NOT NULL, next_attempt_at BIGINT NOT NULL, first_failed_at BIGINT, last_error TEXT)");
-        // each branch takes its due rows in order: without this every take scans the whole queue
-        jdbc.execute("CREATE INDEX IF NOT EXISTS branch_outbox_due ON " + table + " (branch, next_attempt_at, seq)");
-    }
-
     /** Called by the fan-out with each batch: stores the records every enabled branch accepts. */
     public void enqueue(List<CanonicalRecord> batch) {
         enqueued(batch);

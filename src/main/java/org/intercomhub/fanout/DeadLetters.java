@@ -47,13 +47,6 @@ public class DeadLetters {
         this.clock = clock;
     }
 
-    public void create() {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                + "id VARCHAR(40) NOT NULL PRIMARY KEY, branch VARCHAR(40) NOT NULL, collection VARCHAR(100) NOT NULL, "
-                + "record_id VARCHAR(255) NOT NULL, record TEXT NOT NULL, attempts INT NOT NULL, last_error TEXT, "
-                + "first_failed_at BIGINT NOT NULL, last_failed_at BIGINT NOT NULL)");
-    }
-
     public void add(BranchOutbox.Entry entry, int attempts, String error) {
         long now = clock.millis();
         jdbc.update("INSERT INTO " + table + " (id, branch, collection, record_id, record, attempts, last_error, "

@@ -130,7 +130,6 @@ public class FanoutConfiguration {
     public BranchOutbox branchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, Branches branches,
                                      DestinationStats stats) {
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, branches.enabled());
-        outbox.create();
         return outbox;
     }
 
@@ -138,7 +137,6 @@ public class FanoutConfiguration {
     public DeadLetters deadLetters(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, DestinationStats stats,
                                    BranchOutbox outbox) {
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, clock);
-        deadLetters.create();
         stats.backlogFrom(branch -> {
             java.util.Map<String, Long> backlog = new java.util.LinkedHashMap<>(outbox.backlog(branch));
             backlog.put("dead_letters_now", deadLetters.count(branch));

@@ -1,16 +1,31 @@
 package org.intercomhub.sync;
 
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.intercomhub.warehouse.SqlDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.util.List;
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The hub's own tables (checkpoints, run history), in their own schema beside the warehouse's. Created at start-up
- * with SQL that PostgreSQL, MariaDB/MySQL and H2 all accept.
+ * The hub's own tables (checkpoints, run history, webhook inbox, branch queues, dead letters), in their own schema
+ * beside the warehouse's. Versioned with Flyway: {@link #migrate()} applies the migrations of
+ * {@code db/bookkeeping/<database>} at start-up, before any bean reads the tables, and keeps Flyway's history table
+ * in the same schema.
  */
 public class BookkeepingSchema {
 
+    /** Where each database's migrations are, by {@link SqlDialect#name()}. */
+    static final String LOCATION = "classpath:db/bookkeeping/";
+
+    private static final Logger log = LoggerFactory.getLogger(BookkeepingSchema.class);
     private static final Pattern SAFE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final JdbcTemplate jdbc;
@@ -28,23 +43,45 @@ public class BookkeepingSchema {
         return schema + "." + name;
     }
 
-    public void create() {
-        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        for (String ddl : List.of(
-                "CREATE TABLE IF NOT EXISTS " + table("sync_checkpoints") + " ("
-                        + "collection VARCHAR(100) NOT NULL PRIMARY KEY, high_water BIGINT, query_since BIGINT, "
-                        + "cursor_value TEXT, run_high_water BIGINT, run_started_at BIGINT, updated_at BIGINT)",
-                "CREATE TABLE IF NOT EXISTS " + table("sync_runs") + " ("
-                        + "run_id VARCHAR(40) NOT NULL PRIMARY KEY, collection VARCHAR(100) NOT NULL, "
-                        + "started_at BIGINT NOT NULL, ended_at BIGINT, state VARCHAR(20) NOT NULL, "
-                        + "records BIGINT, pages BIGINT, error TEXT)",
-                // which custom_* column each custom attribute lives in (see AttributeColumns); names are keyed by
-                // their SHA-256 because MariaDB compares text case-insensitively and Plan is not plan
-                "CREATE TABLE IF NOT EXISTS " + table("attribute_columns") + " ("
-                        + "table_name VARCHAR(64) NOT NULL, attribute_key CHAR(64) NOT NULL, attribute_name TEXT NOT NULL, "
-                        + "column_name VARCHAR(64) NOT NULL, PRIMARY KEY (table_name, attribute_key), "
-                        + "CONSTRAINT attribute_columns_column UNIQUE (table_name, column_name))")) {
-            jdbc.execute(ddl);
+    /**
+     * Creates the schema and its tables, or brings them to the newest version. A schema made before the tables were
+     * versioned (tables but no history table) is baselined at version 0, below V1, so V1 (written to be a no-op on
+     * those tables) and every later migration run over it exactly as over a new schema.
+     */
+    public MigrateResult migrate() {
+        DataSource dataSource = jdbc.getDataSource();
+        SqlDialect dialect = SqlDialect.detect(dataSource);
+        MigrateResult result = Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(storedName(dataSource))
+                .locations(LOCATION + dialect.name())
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .baselineDescription("tables made before versioning")
+                .load()
+                .migrate();
+        if (result.migrationsExecuted > 0) {
+            log.info("Bookkeeping schema {}: {} migrations applied, now at version {}{}", schema,
+                    result.migrationsExecuted, result.targetSchemaVersion, "0".equals(result.initialSchemaVersion)
+                            ? " (its tables, made before they were versioned, were kept with their rows; the"
+                            + " database's notes that they already exist are expected)" : "");
+        }
+        return result;
+    }
+
+    /**
+     * The schema name as the database stores the unquoted name the queries use: H2 folds it to upper case, and
+     * Flyway quotes the names it is given.
+     */
+    private String storedName(DataSource dataSource) {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            if (meta.storesUpperCaseIdentifiers()) {
+                return schema.toUpperCase(Locale.ROOT);
+            }
+            return schema;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the database's identifier case", e);
         }
     }
 }

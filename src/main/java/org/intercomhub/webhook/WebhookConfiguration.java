@@ -47,7 +47,6 @@ public class WebhookConfiguration {
     @Bean
     public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, WebhookStats stats) {
         WebhookInbox inbox = new WebhookInbox(jdbc, schema, clock);
-        inbox.create();
         stats.backlogFrom(inbox::backlog);
         return inbox;
     }

@@ -2,13 +2,11 @@ package org.intercomhub.webhook;
 
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The durable record of every accepted notification ({@code webhook_inbox} in the bookkeeping schema). A
@@ -34,18 +32,6 @@ public class WebhookInbox {
         this.jdbc = jdbc;
         this.table = schema.table("webhook_inbox");
         this.clock = clock;
-    }
-
-    /** Creates the table; bodies may be a MiB, beyond MariaDB's 64 KiB TEXT. */
-    public void create() {
-        String product = jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName());
-        String lower = product == null ? "" : product.toLowerCase(Locale.ROOT);
-        String bodyType = lower.contains("mariadb") || lower.contains("mysql") ? "LONGTEXT" : "TEXT";
-        jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                + "notification_id VARCHAR(255) NOT NULL PRIMARY KEY, topic VARCHAR(255) NOT NULL, "
-                + "received_at BIGINT NOT NULL, created_at BIGINT, body " + bodyType + " NOT NULL, "
-                + "processed_at BIGINT, attempts INT NOT NULL DEFAULT 0, next_attempt_at BIGINT, last_error TEXT)");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS webhook_inbox_pending ON " + table + " (processed_at, received_at)");
     }
 
     /** Commits the notification; false when its id is already there (a redelivery). */

@@ -51,13 +51,11 @@ class BranchRunnerH2Test {
         ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.create();
+        schema.migrate();
+        schema.migrate(); // nothing to do at the next start-up
         ScriptedBranch branch = new ScriptedBranch();
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
-        outbox.create();
-        outbox.create(); // idempotent at every start-up
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, Clock.systemUTC());
-        deadLetters.create();
         DestinationStats stats = new DestinationStats();
         BranchRunner runner = new BranchRunner(List.of(branch), outbox, deadLetters, stats,
                 new BranchRunner.Policy(2, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());

@@ -31,7 +31,7 @@ class AttributeColumnsTest {
         h2.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(h2);
         BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.create();
+        schema.migrate();
         store = schema.table("attribute_columns");
     }
 

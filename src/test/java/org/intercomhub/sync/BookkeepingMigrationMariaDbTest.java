@@ -1,0 +1,7 @@
+package org.intercomhub.sync;
+
+class BookkeepingMigrationMariaDbTest extends BookkeepingMigrationContract {
+    BookkeepingMigrationMariaDbTest() {
+        super(Target.MARIADB);
+    }
+}

@@ -1,0 +1,7 @@
+package org.intercomhub.sync;
+
+class BookkeepingMigrationPostgresTest extends BookkeepingMigrationContract {
+    BookkeepingMigrationPostgresTest() {
+        super(Target.POSTGRES);
+    }
+}
