@@ -41,6 +41,11 @@ public class PullRuns {
     private static final Logger log = LoggerFactory.getLogger(PullRuns.class);
     /** Contact search matches dates by calendar day: a lower bound one day back cannot miss the checkpoint's day. */
     static final long CALENDAR_DAY_MARGIN_SECONDS = 86_400;
+    /**
+     * A row stored less than this after its updated_at may have missed a change made later in the same second (or
+     * behind a skewed clock): when listed again at the same updated_at it is written again rather than skipped.
+     */
+    static final Duration SAME_SECOND_SETTLE = Duration.ofSeconds(10);
 
     private final PullCatalog catalog;
     private final IntercomClient client;
@@ -161,14 +166,14 @@ public class PullRuns {
         }
     }
 
-    /** Items the warehouse already holds at the same or a newer version need no detail calls and no write. */
+    /** Items the warehouse already holds, settled, at the same or a newer version need no detail calls and no write. */
     private List<JsonNode> dropUnchanged(PullRun run, List<JsonNode> items) {
         if (items.isEmpty()) {
             return items;
         }
         List<String> ids = new ArrayList<>(items.size());
         items.forEach(item -> ids.add(item.path("id").asText()));
-        Map<String, Long> stored = warehouse.storedVersions(run.definition().table(), ids);
+        Map<String, Long> stored = warehouse.storedVersions(run.definition().table(), ids, SAME_SECOND_SETTLE);
         List<JsonNode> changed = new ArrayList<>(items.size());
         for (JsonNode item : items) {
             Long version = stored.get(item.path("id").asText());

@@ -151,8 +151,10 @@ public interface SqlDialect {
         return selectVersions(table, keyColumn, ids) + " ORDER BY " + quote(keyColumn) + " FOR UPDATE";
     }
 
+    /** Key, {@code _source_updated_at} and {@code _synced_at} of existing rows. */
     default String selectVersions(String table, String keyColumn, int ids) {
-        return "SELECT " + quote(keyColumn) + ", " + quote(SOURCE_UPDATED_AT) + " FROM " + table
+        return "SELECT " + quote(keyColumn) + ", " + quote(SOURCE_UPDATED_AT) + ", " + quote(MetadataColumns.SYNCED_AT)
+                + " FROM " + table
                 + " WHERE " + quote(keyColumn) + " IN (" + String.join(", ", java.util.Collections.nCopies(ids, "?")) + ")";
     }
 

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,13 +101,23 @@ public class WarehouseUpsert {
 
     /** Id to {@code _source_updated_at} (null when unknown) of the rows that exist, deleted ones included. */
     public Map<String, Long> storedVersions(String table, Collection<String> ids) {
+        return storedVersions(table, ids, null);
+    }
+
+    /**
+     * As {@link #storedVersions(String, Collection)}, but a row written less than {@code settle} after its version
+     * reports null (unknown): Intercom's {@code updated_at} counts seconds, so a change made in the same second
+     * after the row was read carries the same version, and only a row stored well after its version proves that
+     * an equal version means unchanged.
+     */
+    public Map<String, Long> storedVersions(String table, Collection<String> ids, Duration settle) {
         Map<String, Long> versions = new HashMap<>();
         TableSpec spec = specFor(table);
         if (ids.isEmpty() || tableManager.columns(spec.name()).isEmpty()) {
             return versions;
         }
         try (Connection connection = dataSource.getConnection()) {
-            readVersions(connection, spec, List.copyOf(ids), false, versions);
+            readVersions(connection, spec, List.copyOf(ids), false, settle, versions);
         } catch (SQLException e) {
             throw new WarehouseException("Reading versions of " + table + " failed", e);
         }
@@ -329,7 +340,7 @@ public class WarehouseUpsert {
             throws SQLException {
         TableSpec spec = batch.spec();
         Map<String, Long> stored = new HashMap<>();
-        readVersions(connection, spec, batch.records().stream().map(PreparedRecord::id).toList(), true, stored);
+        readVersions(connection, spec, batch.records().stream().map(PreparedRecord::id).toList(), true, null, stored);
 
         List<PreparedRecord> winners = new ArrayList<>(batch.records().size());
         for (PreparedRecord record : batch.records()) {
@@ -391,7 +402,7 @@ public class WarehouseUpsert {
 
     /** Locked reads put absent keys under InnoDB gap locks too, so a concurrent insert of them waits for us. */
     private void readVersions(Connection connection, TableSpec spec, List<String> ids, boolean lock,
-                              Map<String, Long> into) throws SQLException {
+                              Duration settle, Map<String, Long> into) throws SQLException {
         String key = spec.keyColumns().get(0);
         ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(key, ColumnType.TEXT);
         String table = tableManager.qualified(spec.name());
@@ -407,6 +418,12 @@ public class WarehouseUpsert {
                     while (rows.next()) {
                         long version = rows.getLong(2);
                         Long stored = rows.wasNull() ? null : version;
+                        if (stored != null && settle != null) {
+                            Instant synced = dialect.readTimestamp(rows, 3);
+                            if (synced == null || synced.getEpochSecond() - stored < settle.toSeconds()) {
+                                stored = null;
+                            }
+                        }
                         into.put(rows.getString(1), stored);
                     }
                 }

@@ -11,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -220,6 +222,24 @@ class WarehouseUpsertTest {
 
             assertThat(versions).containsEntry("a", 10L).containsEntry("b", 20L).containsEntry("c", null)
                     .doesNotContainKey("missing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aRowStoredSoonAfterItsVersionReportsNoSettledVersion(TestDatabase.Kind kind) {
+        try (TestDatabase db = TestDatabase.open(kind)) {
+            Instant now = Instant.parse("2026-06-01T12:00:00Z");
+            WarehouseUpsert writer = writer(db, Clock.fixed(now, ZoneOffset.UTC));
+            long justChanged = now.getEpochSecond() - 2;
+            long longAgo = now.getEpochSecond() - 3_600;
+            writer.write(List.of(contact("fresh", justChanged, Map.of()), contact("old", longAgo, Map.of())));
+
+            // a change in the same second as "fresh" was read would carry the same updated_at: not proven unchanged
+            assertThat(writer.storedVersions("contacts", List.of("fresh", "old"), Duration.ofSeconds(10)))
+                    .containsEntry("fresh", null).containsEntry("old", longAgo);
+            assertThat(writer.storedVersions("contacts", List.of("fresh", "old")))
+                    .containsEntry("fresh", justChanged).containsEntry("old", longAgo);
         }
     }
 
