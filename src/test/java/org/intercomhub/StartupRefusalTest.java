@@ -10,14 +10,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Production start-up (no demo profile) stops, before any port or database is opened, with one line naming what is
- * missing or wrong; never falls back to a stand-in.
+ * missing or wrong; never falls back to a stand-in. Each test also empties the setting it is about, so a variable set
+ * in the shell running the tests cannot hide it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupRefusalTest {
 
     @Test
     void withoutAccessTokenRefusesNamingIntercomAccessToken(CapturedOutput output) {
-        assertThatThrownBy(() -> HubStart.bare().arg("warehouse.url", "jdbc:h2:mem:refusal").run())
+        assertThatThrownBy(() -> HubStart.bare().arg("intercom.access-token", "")
+                .arg("warehouse.url", "jdbc:h2:mem:refusal").run())
                 .isInstanceOf(MissingSettingException.class)
                 .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("INTERCOM_ACCESS_TOKEN");
         assertThat(output.getOut()).contains("APPLICATION FAILED TO START")
@@ -28,7 +30,7 @@ class StartupRefusalTest {
 
     @Test
     void withoutWarehouseUrlRefusesNamingWarehouseUrl(CapturedOutput output) {
-        assertThatThrownBy(() -> HubStart.bare().arg("intercom.access-token", "t").run())
+        assertThatThrownBy(() -> HubStart.bare().arg("intercom.access-token", "t").arg("warehouse.url", "").run())
                 .isInstanceOf(MissingSettingException.class)
                 .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("WAREHOUSE_URL");
         assertThat(output.getOut()).contains("WAREHOUSE_URL is not set (warehouse.url)");
@@ -36,7 +38,8 @@ class StartupRefusalTest {
 
     @Test
     void analyticsSwitchedOnWithoutKeyRefusesNamingAmplitudeApiKey(CapturedOutput output) {
-        assertThatThrownBy(() -> HubStart.production().arg("analytics.enabled", "true").run())
+        assertThatThrownBy(() -> HubStart.production().arg("analytics.enabled", "true")
+                .arg("analytics.api-key", "").run())
                 .isInstanceOf(MissingSettingException.class)
                 .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("AMPLITUDE_API_KEY");
         assertThat(output.getOut()).contains("AMPLITUDE_API_KEY is not set (analytics.api-key)")
@@ -45,7 +48,8 @@ class StartupRefusalTest {
 
     @Test
     void crmSwitchedOnWithoutBaseUrlRefusesNamingCrmBaseUrl(CapturedOutput output) {
-        assertThatThrownBy(() -> HubStart.production().arg("crm.enabled", "true").arg("crm.api-key", "k").run())
+        assertThatThrownBy(() -> HubStart.production().arg("crm.enabled", "true")
+                .arg("crm.base-url", "").arg("crm.api-key", "k").run())
                 .isInstanceOf(MissingSettingException.class)
                 .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("CRM_BASE_URL");
         assertThat(output.getOut()).contains("CRM_BASE_URL is not set (crm.base-url)").contains("CRM_ENABLED=true");
