@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
@@ -48,12 +47,6 @@ public class HubConfiguration {
     @Bean
     public Clock clock() {
         return Clock.systemUTC();
-    }
-
-    /** Stops start-up, before any other bean is made, when a setting the hub cannot run without is missing. */
-    @Bean
-    public static RequiredSettings requiredSettings(Environment env) {
-        return new RequiredSettings(env);
     }
 
     @Bean

@@ -1,34 +1,29 @@
 package org.intercomhub;
 
-import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.core.env.Environment;
+import org.springframework.context.ApplicationListener;
 
 /**
- * Checks, before any bean is made (no database connection, no port opened), the settings the hub cannot run
- * without, and stops start-up naming the first one missing:
+ * Checks, once the settings are all read (application.yaml, the profile's file, the environment, a test's dynamic
+ * properties) and before the context is refreshed (no bean made, no database connection, no port opened), the
+ * settings the hub cannot run without, and stops start-up naming the first one missing:
  * <ul>
  *   <li>INTERCOM_ACCESS_TOKEN and WAREHOUSE_URL (the demo profile sets both: sandbox token, H2 under ./data);</li>
  *   <li>AMPLITUDE_API_KEY when ANALYTICS_ENABLED=true, CRM_BASE_URL when CRM_ENABLED=true. A branch nobody
  *       switched on runs only when it has its credentials (see FanoutConfiguration).</li>
  * </ul>
- * Nothing here falls back to a stand-in.
+ * Nothing here falls back to a stand-in. Registered in META-INF/spring.factories; the failure is printed by
+ * {@link MissingSettingFailureAnalyzer}.
  */
-public class RequiredSettings implements BeanFactoryPostProcessor {
+public class RequiredSettings implements ApplicationListener<ApplicationPreparedEvent> {
 
     static final String DEMO_HINT = "To try the hub without an Intercom account, run the demo: ./mvnw spring-boot:run, "
             + "or SPRING_PROFILES_ACTIVE=demo.";
 
-    private final Environment environment;
-
-    public RequiredSettings(Environment environment) {
-        this.environment = environment;
-    }
-
     @Override
-    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
-        check(Binder.get(environment));
+    public void onApplicationEvent(ApplicationPreparedEvent event) {
+        check(Binder.get(event.getApplicationContext().getEnvironment()));
     }
 
     static void check(Binder binder) {

@@ -22,10 +22,12 @@ class StartupRefusalTest {
                 .arg("warehouse.url", "jdbc:h2:mem:refusal").run())
                 .isInstanceOf(MissingSettingException.class)
                 .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("INTERCOM_ACCESS_TOKEN");
+        // one line says what is missing (and one what to do): no stack trace, no second report, nothing started
         assertThat(output.getOut()).contains("APPLICATION FAILED TO START")
-                .contains("INTERCOM_ACCESS_TOKEN is not set (intercom.access-token)")
+                .containsOnlyOnce("INTERCOM_ACCESS_TOKEN is not set (intercom.access-token)")
                 .contains("SPRING_PROFILES_ACTIVE=demo")
-                .doesNotContain("at org.springframework");
+                .doesNotContain("at org.springframework").doesNotContain("Exception encountered")
+                .doesNotContain("Tomcat initialized").doesNotContain("HikariPool");
     }
 
     @Test
