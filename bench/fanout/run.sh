@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/fanout: contacts pulled from the sandbox (no rate limit) into PostgreSQL, three ways in one invocation:
 #   1. warehouse only (analytics and CRM off): the baseline
-#   2. warehouse + analytics + CRM, both to the app's stub receivers answering at once
+#   2. warehouse + analytics + CRM, both to stub receivers answering at once
 #   3. the same with the stub Amplitude throttling 10% of users once (429 with throttled_users; they wait 30 s)
+# The sandbox and the stubs run in their own processes (SandboxMain), the app in production mode pointed at them.
 # Each figure: seconds from the pull's start until the warehouse has every row, and until both branch queues are
 # empty; records/s of the whole fan-out.
 #
@@ -29,6 +30,19 @@ java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
   --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
+# stub Amplitude and CRM: one pair answering at once, one pair whose Amplitude throttles 10% of users once
+stubs() { # amplitude port, crm port, throttle percent
+  java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+    org.springframework.boot.loader.launch.PropertiesLauncher \
+    --port none --amplitude-port "$1" --crm-port "$2" --amplitude-throttle-percent "$3" > "$WORK/stubs-$1.log" 2>&1 &
+  for _ in $(seq 1 60); do grep -q 'Stub CRM listening' "$WORK/stubs-$1.log" && break; sleep 0.5; done
+}
+stubs 18097 18098 0
+stubs 18197 18198 10
+to_stubs() { # amplitude port, crm port
+  echo "--analytics.url=http://127.0.0.1:$1/2/httpapi" --analytics.api-key=sandbox-key \
+    "--crm.base-url=http://127.0.0.1:$2" --crm.api-key=sandbox-key
+}
 
 ONLY_CONTACTS=("--sync.collections.contacts.cron=0 0 3 1 1 ?")
 for c in conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
@@ -76,7 +90,9 @@ for b in ("analytics","crm"):
   kill $app; wait $app 2>/dev/null || true
 }
 
-run warehouse-only --analytics.enabled=false --crm.enabled=false
-run all-three
-run all-three-throttled --analytics.stub-throttle-percent=10
+run warehouse-only
+# shellcheck disable=SC2046
+run all-three $(to_stubs 18097 18098)
+# shellcheck disable=SC2046
+run all-three-throttled $(to_stubs 18197 18198)
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"

@@ -34,7 +34,7 @@ JAR=$(ls target/intercom-hub-*.jar | head -1)
 
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
 
-# no pulls: a token (so the sandbox is not started), an unreachable API, nothing on start-up, every collection off
+# no pulls: a token (required), an unreachable API, nothing on start-up, every collection off
 NO_PULLS=(--intercom.access-token=x --intercom.base-url=http://127.0.0.1:9 --sync.run-on-startup=false)
 for c in contacts conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
   NO_PULLS+=("--sync.collections.$c.enabled=false")

@@ -1,7 +1,6 @@
 package org.intercomhub.analytics;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The analytics branch's settings ({@code analytics:} in application.yaml).
@@ -16,24 +15,9 @@ import java.util.Locale;
 public record AnalyticsSettings(String url, String apiKey, UserIdField userIdField, int maxEvents, int maxBytes,
                                 Duration throttlePause, Duration timeout) {
 
-    public enum UserIdField { USER_ID, EMAIL }
-
-    public static final String US = "https://api2.amplitude.com/2/httpapi";
-    public static final String EU = "https://api.eu.amplitude.com/2/httpapi";
-
-    public static String regionUrl(String region) {
-        return switch (region.trim().toLowerCase(Locale.ROOT)) {
-            case "us" -> US;
-            case "eu" -> EU;
-            default -> throw new IllegalArgumentException("AMPLITUDE_REGION must be us or eu, not " + region);
-        };
-    }
-
-    public static UserIdField userIdField(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "user_id", "external_id" -> UserIdField.USER_ID;
-            case "email" -> UserIdField.EMAIL;
-            default -> throw new IllegalArgumentException("AMPLITUDE_USER_ID_FIELD must be user_id or email, not " + text);
-        };
-    }
+    /**
+     * Which Intercom field becomes Amplitude's user_id first (AMPLITUDE_USER_ID_FIELD). {@code external_id} is
+     * Intercom API 2.x's name of {@code user_id} and means the same.
+     */
+    public enum UserIdField { USER_ID, EXTERNAL_ID, EMAIL }
 }

@@ -21,8 +21,4 @@ public record CrmSettings(String baseUrl, String apiKey, Mode mode, String accou
     public CrmSettings {
         baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
-
-    public static Mode mode(String text) {
-        return Mode.valueOf(text.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-    }
 }

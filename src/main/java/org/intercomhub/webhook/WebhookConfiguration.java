@@ -6,29 +6,24 @@ import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /** Wires the beans of routes/intercom-webhook.camel.yaml from the {@code webhook:} section of application.yaml. */
 @Configuration
+@EnableConfigurationProperties(WebhookProperties.class)
 public class WebhookConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookConfiguration.class);
 
     @Bean
-    public WebhookSettings webhookSettings(@Value("${webhook.client-secret:}") String clientSecrets,
-                                           @Value("${webhook.verify-signatures:true}") boolean verifySignatures,
-                                           @Value("${webhook.max-body-bytes:1048576}") int maxBodyBytes,
-                                           @Value("${webhook.batch-size:200}") int batchSize,
-                                           @Value("${webhook.retention:7d}") Duration retention) {
-        WebhookSettings settings = new WebhookSettings(WebhookSettings.parseSecrets(clientSecrets), verifySignatures,
-                maxBodyBytes, batchSize, retention);
-        if (!verifySignatures) {
+    public WebhookSettings webhookSettings(WebhookProperties webhook) {
+        WebhookSettings settings = webhook.toSettings();
+        if (!settings.verifySignatures()) {
             log.warn("WEBHOOK_VERIFY_SIGNATURES=false: POST /webhooks/intercom accepts notifications WITHOUT checking "
                     + "their signature. Anyone who can reach it can write to the warehouse. Development only.");
         } else if (settings.clientSecrets().isEmpty()) {

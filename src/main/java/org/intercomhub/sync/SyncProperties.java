@@ -1,0 +1,25 @@
+package org.intercomhub.sync;
+
+import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * The {@code sync:} settings of the scheduled pulls. The per-collection schedules ({@code sync.collections.*}) are
+ * read by routes/intercom-pull.camel.yaml.
+ *
+ * @param runOnStartup  run every enabled collection once as soon as the app has started (SYNC_RUN_ON_STARTUP)
+ * @param contactNotes  read each contact's notes: one extra call per contact that has notes (SYNC_CONTACT_NOTES)
+ * @param progressEvery how often a running pull logs its progress (SYNC_PROGRESS_EVERY)
+ */
+@Validated
+@ConfigurationProperties("sync")
+public record SyncProperties(
+        @DefaultValue("true") boolean runOnStartup,
+        @DefaultValue("true") boolean contactNotes,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration progressEvery) {
+}

@@ -1,0 +1,66 @@
+package org.intercomhub;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Starts the whole application as java -jar does, with command-line settings (they win over application.yaml and
+ * application-demo.yaml, as a user's environment variables do). Tests of start-up and of the two ways to run.
+ */
+public final class HubStart {
+
+    /** A cron that does not fire while a test runs. */
+    public static final String NEVER = "0 0 3 1 1 ?";
+
+    private final List<String> args = new ArrayList<>();
+    private final List<String> profiles = new ArrayList<>();
+
+    private HubStart() {
+        arg("server.port", "0");
+        arg("sync.run-on-startup", "false");
+    }
+
+    /** No token, no warehouse: what a bare production start has. */
+    public static HubStart bare() {
+        return new HubStart();
+    }
+
+    /** A production start that has what it needs: a token (for an API nobody calls) and a fresh H2 warehouse. */
+    public static HubStart production() {
+        return new HubStart().arg("intercom.access-token", "test-token")
+                .arg("intercom.base-url", "http://127.0.0.1:9")
+                .arg("warehouse.url", "jdbc:h2:mem:hub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    public HubStart arg(String key, Object value) {
+        args.add("--" + key + "=" + value);
+        return this;
+    }
+
+    public HubStart profile(String profile) {
+        profiles.add(profile);
+        return this;
+    }
+
+    public ConfigurableApplicationContext run() {
+        return new SpringApplicationBuilder(IntercomHubApplication.class)
+                .profiles(profiles.toArray(String[]::new))
+                .run(args.toArray(String[]::new));
+    }
+
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.intercomhub.demo;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.intercomhub.HubStart;
+import org.intercomhub.intercom.IntercomSettings;
+import org.intercomhub.sandbox.AmplitudeStub;
+import org.intercomhub.sandbox.CrmStub;
+import org.intercomhub.sandbox.SandboxServer;
+import org.intercomhub.sync.CollectionStatus;
+import org.intercomhub.sync.SyncStatusBoard;
+import org.intercomhub.sync.SyncTrigger;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The demo profile (what ./mvnw spring-boot:run starts): the sandbox and both stub receivers run, the hub is pointed
+ * at them by application-demo.yaml, and a pull goes through the warehouse and both branches.
+ */
+class DemoProfileTest {
+
+    @Test
+    void demoStartsTheSandboxAndTheStubsAndSyncsThroughThem() {
+        int sandboxPort = HubStart.freePort();
+        try (ConfigurableApplicationContext demo = HubStart.bare().profile("demo")
+                .arg("sandbox.port", sandboxPort)
+                .arg("sandbox.amplitude-port", HubStart.freePort())
+                .arg("sandbox.crm-port", HubStart.freePort())
+                .arg("sandbox.contacts", 60).arg("sandbox.companies", 10).arg("sandbox.conversations", 10)
+                // the demo's H2 warehouse, in memory: the test leaves ./data alone
+                .arg("warehouse.url", "jdbc:h2:mem:demo-test;DB_CLOSE_DELAY=-1")
+                .arg("sync.contact-notes", "false")
+                .arg("fanout.poll-interval-ms", 50)
+                .run()) {
+            SandboxServer sandbox = demo.getBean(SandboxServer.class);
+            AmplitudeStub amplitude = demo.getBean(AmplitudeStub.class);
+            CrmStub crm = demo.getBean(CrmStub.class);
+            assertThat(sandbox.baseUrl()).isEqualTo("http://127.0.0.1:" + sandboxPort);
+            assertThat(demo.getBean(IntercomSettings.class).effectiveBaseUrl().toString()).isEqualTo(sandbox.baseUrl());
+
+            CamelContext camel = demo.getBean(CamelContext.class);
+            assertThat(camel.getRouteController().getRouteStatus("analytics")).isEqualTo(ServiceStatus.Started);
+            assertThat(camel.getRouteController().getRouteStatus("crm")).isEqualTo(ServiceStatus.Started);
+
+            Instant triggered = Instant.now();
+            assertThat(demo.getBean(SyncTrigger.class).trigger("contacts")).isEqualTo(SyncTrigger.Outcome.STARTED);
+            SyncStatusBoard status = demo.getBean(SyncStatusBoard.class);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                CollectionStatus.Snapshot s = status.of("contacts").snapshot(null);
+                return s.lastRunStartedAt() != null && !s.lastRunStartedAt().isBefore(triggered)
+                        && s.lastRunEndedAt() != null;
+            });
+            assertThat(status.of("contacts").snapshot(null).state()).isEqualTo("succeeded");
+            Long rows = demo.getBean(JdbcTemplate.class).queryForObject("SELECT COUNT(*) FROM \"intercom\".\"contacts\"",
+                    Long.class);
+            assertThat(rows).isEqualTo(60L);
+            // both branches delivered to their stubs
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                assertThat(amplitude.requests()).isPositive();
+                assertThat(crm.receivedCount()).isPositive();
+            });
+        }
+    }
+}
