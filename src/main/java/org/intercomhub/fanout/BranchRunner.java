@@ -1,6 +1,7 @@
 package org.intercomhub.fanout;
 
 import org.intercomhub.record.CanonicalRecord;
+import org.intercomhub.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +101,7 @@ public class BranchRunner {
 
     /** Initial backoff doubled per attempt, capped. */
     Duration backoff(int attempts) {
-        long millis = policy.initialBackoff().toMillis() << Math.min(Math.max(attempts - 1, 0), 20);
-        return Duration.ofMillis(Math.min(millis, policy.maxBackoff().toMillis()));
+        return new Backoff(policy.initialBackoff(), policy.maxBackoff()).delay(attempts);
     }
 
     /**

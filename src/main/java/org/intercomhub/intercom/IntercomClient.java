@@ -1,5 +1,7 @@
 package org.intercomhub.intercom;
 
+import org.intercomhub.retry.Backoff;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -11,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class IntercomClient {
     private static final Logger log = LoggerFactory.getLogger(IntercomClient.class);
 
     private final IntercomSettings settings;
+    private final Backoff backoff;
     private final RateLimiter rateLimiter;
     private final HttpClient http;
     private final ObjectMapper mapper;
@@ -43,6 +45,7 @@ public final class IntercomClient {
 
     public IntercomClient(IntercomSettings settings, RateLimiter rateLimiter, ObjectMapper mapper) {
         this.settings = settings;
+        this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.rateLimiter = rateLimiter;
         this.mapper = mapper;
         this.http = HttpClient.newBuilder()
@@ -229,10 +232,7 @@ public final class IntercomClient {
 
     private void backOff(int failures, String method, URI uri, String reason) {
         retryCount.incrementAndGet();
-        long ceiling = Math.min(settings.maxBackoff().toMillis(),
-                settings.initialBackoff().toMillis() << Math.min(failures - 1, 20));
-        // Equal jitter: keeps a floor of half the delay, spreads concurrent pulls apart.
-        long delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        long delay = backoff.jittered(failures).toMillis();
         log.warn("{} failed ({}), retry {}/{} in {} ms", describe(method, uri), reason, failures,
                 settings.maxRetries(), delay);
         try {

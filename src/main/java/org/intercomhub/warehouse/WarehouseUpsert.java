@@ -1,5 +1,7 @@
 package org.intercomhub.warehouse;
 
+import org.intercomhub.retry.Backoff;
+
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Operation;
 
@@ -20,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.intercomhub.warehouse.MetadataColumns.DELETED;
 import static org.intercomhub.warehouse.MetadataColumns.SOURCE;
@@ -37,6 +38,9 @@ import static org.intercomhub.warehouse.MetadataColumns.SYNCED_AT;
  * the database reports a deadlock, the whole transaction is retried.
  */
 public class WarehouseUpsert {
+
+    /** Two writers that collided on the same keys (deadlock, duplicate insert) come back apart, quickly. */
+    private static final Backoff CONFLICT_BACKOFF = new Backoff(Duration.ofMillis(10), Duration.ofMillis(500));
 
     private static final int MAX_ATTEMPTS = 8;
     private static final int MAX_ROWS_PER_STATEMENT = 1000;
@@ -592,7 +596,7 @@ public class WarehouseUpsert {
 
     private static void backOff(int attempt) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+            Thread.sleep(CONFLICT_BACKOFF.jittered(attempt).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WarehouseException("Interrupted while retrying a write", e);

@@ -1,5 +1,7 @@
 package org.intercomhub.webhook;
 
+import org.intercomhub.retry.Backoff;
+
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,6 +20,8 @@ public class WebhookInbox {
 
     /** Failed processing is retried after 1 s, 2 s, 4 s ... up to this. */
     static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+    /** A batch the fan-out refused is tried again after 1 s, 2 s, 4 s ... up to 5 minutes. */
+    private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofSeconds(1), MAX_RETRY_DELAY);
     private static final int MAX_ERROR_LENGTH = 2000;
 
     /** An unprocessed row. */
@@ -64,7 +68,7 @@ public class WebhookInbox {
 
     /** Counts an attempt and puts the row off with exponential backoff; it stays unprocessed. */
     public void markFailed(Entry entry, String error) {
-        long delay = Math.min(MAX_RETRY_DELAY.toMillis(), 1000L << Math.min(entry.attempts(), 20));
+        long delay = RETRY_BACKOFF.delay(entry.attempts() + 1).toMillis();
         String message = error == null ? "unknown error" : error;
         jdbc.update("UPDATE " + table + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
                         + " WHERE notification_id = ?", clock.millis() + delay,
