@@ -9,6 +9,8 @@ import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.intercom.IntercomSettings;
 import org.intercomhub.intercom.RateLimiter;
 import org.intercomhub.pull.PullCatalog;
+import org.intercomhub.pull.PullRoutes;
+import org.intercomhub.pull.PullSchedules;
 import org.intercomhub.pull.PullRuns;
 import org.intercomhub.record.AttributeColumns;
 import org.intercomhub.record.RecordMapper;
@@ -40,7 +42,8 @@ import java.util.Properties;
  * sandbox and stub receivers are added under the demo profile (DemoConfiguration, application-demo.yaml).
  */
 @Configuration
-@EnableConfigurationProperties({IntercomProperties.class, WarehouseProperties.class, SyncProperties.class})
+@EnableConfigurationProperties({IntercomProperties.class, WarehouseProperties.class, SyncProperties.class,
+        PullSchedules.class})
 public class HubConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(HubConfiguration.class);
@@ -122,9 +125,15 @@ public class HubConfiguration {
                 intercom.perPage(), sync.contactNotes(), sync.progressEvery());
     }
 
+    /** The pull routes, one per line of sync.collections. */
     @Bean
-    public SyncTrigger syncTrigger(CamelContext camel, SyncStatusBoard status, PullCatalog catalog) {
-        return new SyncTrigger(camel, status, catalog.names());
+    public PullRoutes pullRoutes(PullSchedules schedules, PullCatalog catalog) {
+        return new PullRoutes(schedules, catalog);
+    }
+
+    @Bean
+    public SyncTrigger syncTrigger(CamelContext camel, SyncStatusBoard status, PullRoutes pulls) {
+        return new SyncTrigger(camel, status, pulls.collections());
     }
 
     @Bean
@@ -134,12 +143,12 @@ public class HubConfiguration {
 
     /** camel-quartz without its starter: a thread per collection so no scheduled pull waits for another. */
     @Bean("quartz")
-    public QuartzComponent quartz(PullCatalog catalog) {
+    public QuartzComponent quartz(PullRoutes pulls) {
         QuartzComponent quartz = new QuartzComponent();
         Properties properties = new Properties();
         // unique per application context: Quartz keeps schedulers in a JVM-wide registry by name
         properties.setProperty("org.quartz.scheduler.instanceName", "intercom-hub-" + java.util.UUID.randomUUID());
-        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(catalog.names().size() + 2));
+        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(pulls.collections().size() + 2));
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         quartz.setProperties(properties);
         return quartz;

@@ -9,8 +9,8 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * The {@code sync:} settings of the scheduled pulls. The per-collection schedules ({@code sync.collections.*}) are
- * read by routes/intercom-pull.camel.yaml.
+ * The {@code sync:} settings of the scheduled pulls. Which collections are pulled, and when, is the list
+ * {@code sync.collections} ({@link org.intercomhub.pull.PullSchedules}).
  *
  * @param runOnStartup  run every enabled collection once as soon as the app has started (SYNC_RUN_ON_STARTUP)
  * @param contactNotes  read each contact's notes: one extra call per contact that has notes (SYNC_CONTACT_NOTES)
