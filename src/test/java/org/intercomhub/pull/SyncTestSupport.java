@@ -1,52 +1,55 @@
 package org.intercomhub.pull;
 
+import org.intercomhub.ItDatabase;
+import org.intercomhub.ItSuite;
 import org.intercomhub.sandbox.SandboxConfig;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sync.CollectionStatus;
 import org.intercomhub.sync.SyncStatusBoard;
 import org.intercomhub.sync.SyncTrigger;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** What the end-to-end sync tests share: a sandbox per test class, a warehouse schema per class, run-and-wait. */
-final class SyncTestSupport {
+/**
+ * What the end-to-end sync suites share: each suite's sandbox and settings (its {@link ItSuite.Setup}), and
+ * run-and-wait.
+ */
+final class SyncTestSupport implements ItSuite.Setup {
 
     /** A cron that does not fire while a test runs: runs are started by the tests. */
     static final String NEVER = "0 0 3 1 1 ?";
 
-    private SyncTestSupport() {
-    }
-
-    static SandboxServer startSandbox() {
+    @Override
+    public SandboxServer startSandbox() {
         return SandboxServer.start(SandboxConfig.defaults().withPort(0));
     }
 
     /** Points the app at the sandbox and a warehouse; schedules off, fast retries. */
-    static void register(DynamicPropertyRegistry registry, SandboxServer sandbox, String jdbcUrl, String user,
-                         String schema) {
-        registry.add("intercom.base-url", sandbox::baseUrl);
-        registry.add("intercom.access-token", () -> sandbox.config().accessToken());
-        registry.add("intercom.initial-backoff", () -> "20ms");
-        registry.add("intercom.max-backoff", () -> "200ms");
-        registry.add("intercom.max-retries", () -> "4");
-        registry.add("warehouse.url", () -> jdbcUrl);
-        registry.add("warehouse.user", () -> user);
-        registry.add("warehouse.password", () -> "");
-        registry.add("warehouse.schema", () -> schema);
-        registry.add("warehouse.bookkeeping-schema", () -> schema + "_hub");
-        registry.add("sync.run-on-startup", () -> "false");
-        registry.add("server.port", () -> "0");
+    @Override
+    public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
+        Map<String, Object> properties = new java.util.HashMap<>();
+        properties.put("intercom.base-url", sandbox.baseUrl());
+        properties.put("intercom.access-token", sandbox.config().accessToken());
+        properties.put("intercom.initial-backoff", "20ms");
+        properties.put("intercom.max-backoff", "200ms");
+        properties.put("intercom.max-retries", "4");
+        properties.put("warehouse.url", database.url);
+        properties.put("warehouse.user", database.user);
+        properties.put("warehouse.password", "");
+        properties.put("warehouse.schema", schema);
+        properties.put("warehouse.bookkeeping-schema", schema + "_hub");
+        properties.put("sync.run-on-startup", "false");
+        properties.put("server.port", "0");
         for (String collection : new PullCatalog().names()) {
-            registry.add("sync.collections." + collection + ".cron", () -> NEVER);
+            properties.put("sync.collections." + collection + ".cron", NEVER);
         }
+        return properties;
     }
 
     /** Starts the collections' pulls and waits until each has ended; returns their final states. */

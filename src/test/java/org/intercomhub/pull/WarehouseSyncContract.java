@@ -2,6 +2,9 @@ package org.intercomhub.pull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItSuite;
+import org.intercomhub.SuiteSetup;
 import org.intercomhub.record.AttributeColumns;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sync.SyncStatusBoard;
@@ -11,8 +14,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +37,9 @@ import static org.intercomhub.pull.SyncTestSupport.syncAndWait;
  * each other in order: a full sync first, then changes, faults and restarts on top of it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(classes = IntercomHubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SuiteSetup(SyncTestSupport.class)
 abstract class WarehouseSyncContract {
 
     static final List<String> ALL = new PullCatalog().names();
@@ -45,9 +53,16 @@ abstract class WarehouseSyncContract {
     @LocalServerPort
     int port;
 
-    abstract SandboxServer sandbox();
+    @Autowired
+    ItSuite suite;
 
-    abstract String schema();
+    SandboxServer sandbox() {
+        return suite.sandbox();
+    }
+
+    String schema() {
+        return suite.schema();
+    }
 
     long rows(String table) {
         return count(jdbc, schema(), table, null);

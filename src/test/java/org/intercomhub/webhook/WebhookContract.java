@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItSuite;
+import org.intercomhub.SuiteSetup;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sandbox.SandboxWorkspace;
 import org.intercomhub.sandbox.WebhookSender;
@@ -19,9 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +46,9 @@ import static org.awaitility.Awaitility.await;
  * notifications in, warehouse rows out. The tests share one warehouse and run in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(classes = IntercomHubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SuiteSetup(WebhookTestSupport.class)
 abstract class WebhookContract {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -57,12 +64,21 @@ abstract class WebhookContract {
     @LocalServerPort
     int port;
 
-    abstract SandboxServer sandbox();
+    @Autowired
+    ItSuite suite;
 
-    abstract String schema();
+    SandboxServer sandbox() {
+        return suite.sandbox();
+    }
+
+    String schema() {
+        return suite.schema();
+    }
 
     /** The app's settings, to start a second instance on the same schema. */
-    abstract Map<String, Object> properties();
+    Map<String, Object> properties() {
+        return suite.properties();
+    }
 
     SandboxWorkspace workspace() {
         return sandbox().workspace();

@@ -1,17 +1,19 @@
 package org.intercomhub.webhook;
 
+import org.intercomhub.ItDatabase;
+import org.intercomhub.ItSuite;
+
 import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.sandbox.SandboxConfig;
 import org.intercomhub.sandbox.SandboxServer;
-import org.springframework.test.context.DynamicPropertyRegistry;
 
 import java.sql.DriverManager;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** What the end-to-end webhook tests share: a small sandbox, a schema per class, the app's settings. */
-final class WebhookTestSupport {
+/** What the end-to-end webhook suites share: a small sandbox and the app's settings (their {@link ItSuite.Setup}). */
+final class WebhookTestSupport implements ItSuite.Setup {
 
     /** The current secret and the one being rotated out: both verify. */
     static final String SECRET = "test-client-secret";
@@ -19,16 +21,17 @@ final class WebhookTestSupport {
     /** A cron that does not fire while a test runs. */
     static final String NEVER = "0 0 3 1 1 ?";
 
-    private WebhookTestSupport() {
-    }
-
-    static SandboxServer startSandbox() {
+    @Override
+    public SandboxServer startSandbox() {
         return SandboxServer.start(SandboxConfig.defaults().withPort(0).withContacts(120).withCompanies(30)
                 .withConversations(40).withTickets(20));
     }
 
     /** Every property of the app under test, also for a second context started on the same schema. */
-    static Map<String, Object> properties(SandboxServer sandbox, String jdbcUrl, String user, String schema) {
+    @Override
+    public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
+        String jdbcUrl = database.url;
+        String user = database.user;
         Map<String, Object> properties = new HashMap<>();
         properties.put("intercom.base-url", sandbox.baseUrl());
         properties.put("intercom.access-token", sandbox.config().accessToken());
@@ -48,10 +51,6 @@ final class WebhookTestSupport {
             properties.put("sync.collections." + collection + ".cron", NEVER);
         }
         return properties;
-    }
-
-    static void register(DynamicPropertyRegistry registry, Map<String, Object> properties) {
-        properties.forEach((name, value) -> registry.add(name, () -> value));
     }
 
 }
