@@ -1,37 +1,37 @@
 package org.intercomhub.crm;
 
-import org.intercomhub.fanout.Branch;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.intercomhub.fanout.Outcome;
+import org.intercomhub.fanout.RoutedBranch;
 import org.intercomhub.record.CanonicalRecord;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The CRM branch: one records-API call per record. 2xx delivered; 404 in update_only mode means the CRM does not
- * know the record (dropped, counted: update_only never creates); 404 on a delete means already gone; 429 pauses the
- * rest of the batch for Retry-After; 5xx and network errors are retried with backoff; other 4xx are dead letters
- * with the response body.
+ * The CRM branch: one records-API call per record, made by routes/crm.camel.yaml. This bean maps the records to
+ * calls ({@link #calls}) and judges each answer the route's HTTP endpoint got ({@link #answered}, {@link #failed}):
+ * 2xx delivered; 404 in update_only mode means the CRM does not know the record (dropped, counted: update_only never
+ * creates); 404 on a delete means already gone; 429 pauses the rest of the batch for Retry-After; 5xx and network
+ * errors are retried with backoff; other 4xx are dead letters with the response body. A record the route leaves out
+ * (a {@code filter} a user added) is dropped and counted.
  */
-public class CrmBranch implements Branch {
+public class CrmBranch extends RoutedBranch {
 
     public static final String NAME = "crm";
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
+    /** The drop reason of records a step of routes/crm.camel.yaml did not let through. */
+    public static final String LEFT_OUT = "left out by routes/crm.camel.yaml";
 
     private final CrmSettings settings;
     private final CrmMapper mapper;
-    private final HttpClient http;
 
     public CrmBranch(CrmSettings settings) {
         this.settings = settings;
         this.mapper = new CrmMapper(settings);
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
     }
 
     @Override
@@ -44,80 +44,153 @@ public class CrmBranch implements Branch {
         return mapper.accepts(record);
     }
 
-    @Override
-    public List<Outcome> deliver(List<CanonicalRecord> records) {
-        List<Outcome> outcomes = new ArrayList<>(records.size());
-        Outcome pauseRest = null;
-        for (CanonicalRecord record : records) {
-            if (pauseRest != null) {
-                outcomes.add(pauseRest);
-                continue;
-            }
-            Outcome outcome = send(record);
-            if (outcome.kind() == Outcome.Kind.PAUSED) {
-                pauseRest = outcome; // the limit is the API key's: stop until Retry-After
-            }
-            outcomes.add(outcome);
+    /** One delivery of a list of records: the calls to make, in order, and the outcome of each record. */
+    public static final class Delivery {
+        private final Outcome[] outcomes;
+        private final List<Call> calls = new ArrayList<>();
+        private Outcome pause;
+
+        Delivery(int size) {
+            this.outcomes = new Outcome[size];
         }
-        return outcomes;
+
+        public List<Call> getCalls() {
+            return calls;
+        }
+
+        /** A 429 came: the calls not made yet wait for Retry-After (the limit is the API key's). */
+        public boolean isPaused() {
+            return pause != null;
+        }
+
+        /** One outcome per record, in order; a call the route did not make is paused (after a 429) or left out. */
+        public List<Outcome> outcomes() {
+            for (int i = 0; i < outcomes.length; i++) {
+                if (outcomes[i] == null) {
+                    outcomes[i] = pause != null ? pause : Outcome.dropped(LEFT_OUT);
+                }
+            }
+            return Arrays.asList(outcomes);
+        }
     }
 
-    private Outcome send(CanonicalRecord record) {
-        CrmMapper.Request request;
-        try {
-            request = mapper.map(record);
-        } catch (RuntimeException e) {
-            return Outcome.dead("cannot map " + record.collection() + " " + record.id() + ": " + e);
+    /** One records-API call: the route sends {@link #getPayload()} (none for a delete) to {@link #getPath()}. */
+    public static final class Call {
+        private final Delivery delivery;
+        private final int index;
+        private final CanonicalRecord record;
+        private final CrmMapper.Request request;
+
+        Call(Delivery delivery, int index, CanonicalRecord record, CrmMapper.Request request) {
+            this.delivery = delivery;
+            this.index = index;
+            this.record = record;
+            this.request = request;
         }
-        if (request.skipped()) {
-            return Outcome.dropped(request.skipReason());
+
+        /** POST, PATCH or DELETE. */
+        public String getMethod() {
+            return request.method();
         }
-        HttpRequest.BodyPublisher body = request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(request.body().toString(), StandardCharsets.UTF_8);
-        HttpRequest http = HttpRequest.newBuilder(URI.create(settings.baseUrl() + request.path()))
-                .timeout(settings.timeout())
-                .header("Authorization", "Token " + settings.apiKey())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .method(request.method(), body)
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = this.http.send(http, HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.retry("interrupted");
-        } catch (Exception e) {
-            return Outcome.retry(request.method() + " " + request.path() + ": " + e);
+
+        /** Below crm.base-url, e.g. /models/user/records. */
+        public String getPath() {
+            return request.path();
         }
-        int code = response.statusCode();
-        String what = request.method() + " " + request.path() + " -> " + code;
+
+        /** The JSON body; null for a delete. */
+        public ObjectNode getPayload() {
+            return request.body();
+        }
+
+        /** The Intercom record the call is made for: its collection (contacts, companies) and columns. */
+        public CanonicalRecord getRecord() {
+            return record;
+        }
+
+        public String getCollection() {
+            return record.collection();
+        }
+
+        /** The record's columns as the warehouse has them: {@code ${body.row[email]}}, {@code ${body.row[role]}}. */
+        public Map<String, Object> getRow() {
+            return record.row();
+        }
+
+        /** The JSON properties sent for the record (empty for a delete): {@code ${body.properties[email]}}. */
+        public Map<String, Object> getProperties() {
+            Map<String, Object> properties = new java.util.LinkedHashMap<>();
+            if (request.body() != null) {
+                request.body().fields().forEachRemaining(f -> properties.put(f.getKey(),
+                        f.getValue().isValueNode() ? f.getValue().asText() : f.getValue()));
+            }
+            return properties;
+        }
+    }
+
+    /** Maps the records to calls; those without a key are dropped, those that cannot be mapped are dead letters. */
+    public Delivery calls(List<CanonicalRecord> records) {
+        Delivery delivery = new Delivery(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            CanonicalRecord record = records.get(i);
+            CrmMapper.Request request;
+            try {
+                request = mapper.map(record);
+            } catch (RuntimeException e) {
+                delivery.outcomes[i] = Outcome.dead("cannot map " + record.collection() + " " + record.id() + ": " + e);
+                continue;
+            }
+            if (request.skipped()) {
+                delivery.outcomes[i] = Outcome.dropped(request.skipReason());
+                continue;
+            }
+            delivery.calls.add(new Call(delivery, i, record, request));
+        }
+        return delivery;
+    }
+
+    /** The CRM answered {@code call} with {@code status}, {@code body} and (on a 429) {@code retryAfter}. */
+    public void answered(Call call, int status, String body, String retryAfter) {
+        call.delivery.outcomes[call.index] = outcome(call, status, body, retryAfter);
+        if (call.delivery.outcomes[call.index].kind() == Outcome.Kind.PAUSED) {
+            call.delivery.pause = call.delivery.outcomes[call.index];
+        }
+    }
+
+    /** The call got no answer (connection refused, timeout): retried with backoff. */
+    public void failed(Call call, Exception error) {
+        call.delivery.outcomes[call.index] = Outcome.retry(call.getMethod() + " " + call.getPath() + ": " + error);
+    }
+
+    private Outcome outcome(Call call, int code, String body, String retryAfter) {
+        String what = call.getMethod() + " " + call.getPath() + " -> " + code;
         if (code >= 200 && code < 300) {
             return Outcome.delivered();
         }
-        if (code == 404 && request.method().equals("DELETE")) {
+        if (code == 404 && call.getMethod().equals("DELETE")) {
             return Outcome.delivered();
         }
         if (code == 404 && settings.mode() == CrmSettings.Mode.UPDATE_ONLY) {
             return Outcome.dropped("not in the CRM (update_only)");
         }
         if (code == 429) {
-            return Outcome.paused(what, retryAfter(response));
+            return Outcome.paused(what, retryAfter(retryAfter));
         }
         if (code >= 500) {
-            return Outcome.retry(what + ": " + abbreviate(response.body()));
+            return Outcome.retry(what + ": " + abbreviate(body));
         }
-        return Outcome.dead(what + ": " + abbreviate(response.body()));
+        return Outcome.dead(what + ": " + abbreviate(body));
     }
 
-    static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").map(value -> {
-            try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-            } catch (NumberFormatException e) {
-                return DEFAULT_RETRY_AFTER;
-            }
-        }).orElse(DEFAULT_RETRY_AFTER);
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_RETRY_AFTER;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            return DEFAULT_RETRY_AFTER;
+        }
     }
 
     private static String abbreviate(String body) {

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Moves each branch's outbox to its endpoint (called by routes/analytics.camel.yaml and routes/crm.camel.yaml) and
- * replays dead letters. Failures are settled per record: retried with exponential backoff (the row's next attempt
+ * Takes each branch's due outbox rows and settles them once the branch's route delivered them (routes/analytics.camel.yaml
+ * and routes/crm.camel.yaml: due, then the endpoint, then settle), and replays dead letters. Failures are settled per record: retried with exponential backoff (the row's next attempt
  * time, so no thread sleeps and no other branch waits), paused when throttled, dead-lettered after the last attempt
  * or at once when the endpoint refuses the record for good.
  */
@@ -43,17 +43,75 @@ public class BranchRunner {
         this.clock = clock;
     }
 
+    /**
+     * The rows of a branch that are due now, at most {@code fanout.batch-size}, earliest first: what the branch's
+     * route takes from its queue on each round.
+     */
+    public static final class Due {
+        private final String branch;
+        private final List<BranchOutbox.Entry> entries;
+        private final boolean full;
+
+        Due(String branch, List<BranchOutbox.Entry> entries, boolean full) {
+            this.branch = branch;
+            this.entries = entries;
+            this.full = full;
+        }
+
+        public String getBranch() {
+            return branch;
+        }
+
+        /** The queued records, in queue order: the body the branch's route delivers. */
+        public List<CanonicalRecord> getRecords() {
+            return entries.stream().map(BranchOutbox.Entry::record).toList();
+        }
+
+        public List<BranchOutbox.Entry> getEntries() {
+            return entries;
+        }
+
+        /** A whole batch was due: more may be waiting. */
+        public boolean isFull() {
+            return full;
+        }
+
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+    }
+
+    /** Takes the branch's due outbox rows (called by the branch's route). */
+    public Due due(String branchName) {
+        branch(branchName);
+        List<BranchOutbox.Entry> due = outbox.due(branchName, policy.batchSize());
+        return new Due(branchName, due, due.size() >= policy.batchSize());
+    }
+
     /** Takes the branch's due outbox rows, delivers them once and settles each; returns how many were taken. */
     public int drain(String branchName) {
-        Branch branch = branch(branchName);
-        List<BranchOutbox.Entry> due = outbox.due(branchName, policy.batchSize());
+        Due due = due(branchName);
         if (due.isEmpty()) {
             return 0;
         }
-        List<Outcome> outcomes = branch.deliver(due.stream().map(BranchOutbox.Entry::record).toList());
+        return settle(due, branch(branchName).deliver(due.getRecords()));
+    }
+
+    /**
+     * Settles each due row by the outcome of its record (called by the branch's route after the endpoint answered):
+     * delivered and dropped rows leave the queue, paused ones wait, failed ones are retried with backoff or become
+     * dead letters. Returns how many rows were settled.
+     */
+    public int settle(Due due, List<Outcome> outcomes) {
+        String branchName = due.getBranch();
+        List<BranchOutbox.Entry> entries = due.getEntries();
+        if (outcomes.size() != entries.size()) {
+            throw new IllegalStateException(branchName + ": " + outcomes.size() + " outcomes for " + entries.size()
+                    + " records");
+        }
         List<String> done = new ArrayList<>();
-        for (int i = 0; i < due.size(); i++) {
-            BranchOutbox.Entry entry = due.get(i);
+        for (int i = 0; i < entries.size(); i++) {
+            BranchOutbox.Entry entry = entries.get(i);
             Outcome outcome = outcomes.get(i);
             switch (outcome.kind()) {
                 case DELIVERED -> {
@@ -89,7 +147,7 @@ public class BranchRunner {
             }
         }
         outbox.remove(done);
-        return due.size();
+        return entries.size();
     }
 
     private void deadLetter(BranchOutbox.Entry entry, int attempts, String error) {

@@ -2,6 +2,9 @@ package org.intercomhub.fanout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.intercomhub.analytics.AmplitudeBranch;
 import org.intercomhub.analytics.AnalyticsProperties;
 import org.intercomhub.crm.CrmBranch;
@@ -43,6 +46,26 @@ public class FanoutConfiguration {
         return new AmplitudeBranch(analytics.toSettings(), clock);
     }
 
+    /**
+     * The branches' HTTP client is camel-http's, configured per component (camel.component.http.*): its connect and
+     * response timeouts are the longer of analytics.timeout and crm.timeout, unless camel.component.http(s).* says
+     * otherwise. Never put timeouts on an endpoint URI: camel-http would send them to the server as a query.
+     */
+    @Bean
+    public ComponentCustomizer branchHttpTimeouts(AnalyticsProperties analytics, CrmProperties crm,
+                                                  org.springframework.core.env.Environment env) {
+        long timeout = Math.max(analytics.timeout().toMillis(), crm.timeout().toMillis());
+        return ComponentCustomizer.builder(HttpComponent.class).build((String name, HttpComponent http) -> {
+            String prefix = "camel.component." + name + ".";
+            if (!env.containsProperty(prefix + "connect-timeout")) {
+                http.setConnectTimeout(timeout);
+            }
+            if (!env.containsProperty(prefix + "response-timeout")) {
+                http.setResponseTimeout(timeout);
+            }
+        });
+    }
+
     @Bean
     public DestinationStats destinationStats(SyncApi syncApi) {
         DestinationStats stats = new DestinationStats();
@@ -68,8 +91,16 @@ public class FanoutConfiguration {
                     ? "CRM branch off: no CRM_BASE_URL set (set it and CRM_API_KEY to send to your CRM; CRM_ENABLED=false says off explicitly)"
                     : "CRM branch off: CRM_ENABLED=false");
         }
+        // the endpoints the route files name: {{analytics.url}} is the region's unless AMPLITUDE_URL overrides it;
+        // {{crm.base-url}} must be a URL even when the branch is off (its route is built, not started)
+        camel.getPropertiesComponent().addOverrideProperty("analytics.url", analytics.endpoint());
+        camel.getPropertiesComponent().addOverrideProperty("crm.base-url",
+                crm.hasBaseUrl() ? crm.toSettings().baseUrl() : "http://crm-base-url-not-set.invalid");
         List<Branch> enabled = new ArrayList<>();
         for (Branch branch : all) {
+            if (branch instanceof CamelContextAware routed) {
+                routed.setCamelContext(camel);
+            }
             boolean on = switched.getOrDefault(branch.name(), false);
             stats.register(branch.name(), on);
             // the branch's route starts with it: autoStartup: "{{analytics.enabled}}" sees the decision, not the

@@ -1,5 +1,6 @@
 package org.intercomhub.analytics;
 
+import org.intercomhub.fanout.BranchRoutes;
 import org.intercomhub.fanout.Outcome;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
@@ -20,15 +21,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AmplitudeBranchTest {
 
     final AmplitudeStub stub = new AmplitudeStub(0, "amp-key");
+    final List<BranchRoutes> routes = new ArrayList<>();
 
     @AfterEach
     void stop() {
+        routes.forEach(BranchRoutes::close);
         stub.close();
     }
 
     AmplitudeBranch branch(int maxEvents, int maxBytes) {
-        return new AmplitudeBranch(new AnalyticsSettings(stub.url(), "amp-key", AnalyticsSettings.UserIdField.USER_ID,
-                maxEvents, maxBytes, Duration.ofSeconds(30), Duration.ofSeconds(5)), Clock.systemUTC());
+        return branch("amp-key", maxEvents, maxBytes);
+    }
+
+    /** The branch delivering through routes/analytics.camel.yaml, its HTTP endpoint pointed at the stub. */
+    AmplitudeBranch branch(String apiKey, int maxEvents, int maxBytes) {
+        AmplitudeBranch branch = new AmplitudeBranch(new AnalyticsSettings(stub.url(), apiKey,
+                AnalyticsSettings.UserIdField.USER_ID, maxEvents, maxBytes, Duration.ofSeconds(30),
+                Duration.ofSeconds(5)), Clock.systemUTC());
+        routes.add(BranchRoutes.start("file:routes/analytics.camel.yaml",
+                Map.of("analytics.url", stub.url()),
+                "amplitudeBranch", branch));
+        return branch;
     }
 
     static CanonicalRecord event(int n, String user, String padding) {
@@ -104,9 +117,7 @@ class AmplitudeBranchTest {
         stub.failWith(503);
         assertThat(branch(2000, 1_000_000).deliver(events(3, "x"))).allMatch(o -> o.kind() == Outcome.Kind.RETRY);
         stub.failWith(0);
-        AmplitudeBranch wrongKey = new AmplitudeBranch(new AnalyticsSettings(stub.url(), "nope",
-                AnalyticsSettings.UserIdField.USER_ID, 2000, 1_000_000, Duration.ofSeconds(30), Duration.ofSeconds(5)),
-                Clock.systemUTC());
+        AmplitudeBranch wrongKey = branch("nope", 2000, 1_000_000);
         List<Outcome> outcomes = wrongKey.deliver(events(2, "x"));
         assertThat(outcomes).allMatch(o -> o.kind() == Outcome.Kind.DEAD);
         assertThat(outcomes.get(0).detail()).contains("Invalid API key");

@@ -1,6 +1,7 @@
 package org.intercomhub.crm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.fanout.BranchRoutes;
 import org.intercomhub.fanout.Outcome;
 import org.intercomhub.fanout.RecordJson;
 import org.intercomhub.record.CanonicalRecord;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,15 +23,26 @@ class CrmBranchTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     final CrmStub stub = new CrmStub(0, "k1");
+    final List<BranchRoutes> routes = new ArrayList<>();
 
     @AfterEach
     void stop() {
+        routes.forEach(BranchRoutes::close);
         stub.close();
     }
 
     CrmBranch branch(CrmSettings.Mode mode, boolean deleteUsers) {
-        return new CrmBranch(new CrmSettings(stub.baseUrl(), "k1", mode, "company_id", "user_id", deleteUsers,
-                Duration.ofSeconds(5)));
+        return branch("k1", mode, deleteUsers);
+    }
+
+    /** The branch delivering through routes/crm.camel.yaml, its HTTP endpoint pointed at the stub. */
+    CrmBranch branch(String apiKey, CrmSettings.Mode mode, boolean deleteUsers) {
+        CrmBranch branch = new CrmBranch(new CrmSettings(stub.baseUrl(), apiKey, mode, "company_id", "user_id",
+                deleteUsers, Duration.ofSeconds(5)));
+        routes.add(BranchRoutes.start("file:routes/crm.camel.yaml",
+                Map.of("crm.base-url", stub.baseUrl(), "crm.api-key", apiKey),
+                "crmBranch", branch));
+        return branch;
     }
 
     static CanonicalRecord contact(String json) throws Exception {
@@ -126,8 +140,7 @@ class CrmBranchTest {
         List<Outcome> outcomes = crm.deliver(List.of(a, b));
         assertThat(outcomes).extracting(Outcome::kind).containsExactly(Outcome.Kind.DELIVERED, Outcome.Kind.DEAD);
         assertThat(outcomes.get(1).detail()).contains("422").contains("name is reserved");
-        CrmBranch wrongKey = new CrmBranch(new CrmSettings(stub.baseUrl(), "nope", CrmSettings.Mode.CREATE,
-                "company_id", "user_id", false, Duration.ofSeconds(5)));
+        CrmBranch wrongKey = branch("nope", CrmSettings.Mode.CREATE, false);
         assertThat(wrongKey.deliver(List.of(a))).extracting(Outcome::kind).containsExactly(Outcome.Kind.DEAD);
     }
 }
