@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.ProducerTemplate;
 import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItDatabase;
+import org.intercomhub.ItSuite;
+import org.intercomhub.SuiteSetup;
 import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
@@ -20,18 +23,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.intercomhub.fanout.FanoutTestAnalytics.AMPLITUDE;
@@ -42,35 +43,49 @@ import static org.awaitility.Awaitility.await;
  * analytics) branches fed from their outbox to real HTTP stubs on loopback; failures, dead letters and replay.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(classes = IntercomHubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SuiteSetup(FanoutContract.Setup.class)
 abstract class FanoutContract {
 
     static final String NEVER = "0 0 3 1 1 ?";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final SandboxServer SANDBOX = SandboxServer.start(SandboxConfig.defaults().withPort(0));
     static final CrmStub CRM = new CrmStub(0, "crm-key");
-    static final String SCHEMA = "it_fan_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
 
-    static void register(DynamicPropertyRegistry registry, String url, String user) {
-        registry.add("intercom.base-url", SANDBOX::baseUrl);
-        registry.add("intercom.access-token", () -> SANDBOX.config().accessToken());
-        registry.add("warehouse.url", () -> url);
-        registry.add("warehouse.user", () -> user);
-        registry.add("warehouse.password", () -> "");
-        registry.add("warehouse.schema", () -> SCHEMA);
-        registry.add("warehouse.bookkeeping-schema", () -> SCHEMA + "_hub");
-        registry.add("sync.run-on-startup", () -> "false");
-        registry.add("server.port", () -> "0");
-        for (String collection : new PullCatalog().names()) {
-            registry.add("sync.collections." + collection + ".cron", () -> NEVER);
+    /** The suites' sandbox and settings: the branches pointed at the stub CRM and Amplitude, fast retries. */
+    static final class Setup implements ItSuite.Setup {
+        @Override
+        public SandboxServer startSandbox() {
+            return SandboxServer.start(SandboxConfig.defaults().withPort(0));
         }
-        registry.add("fanout.poll-interval-ms", () -> "50");
-        registry.add("fanout.initial-backoff", () -> "20ms");
-        registry.add("fanout.max-backoff", () -> "1s");
-        registry.add("fanout.max-attempts", () -> "6");
-        registry.add("crm.base-url", CRM::baseUrl);
-        registry.add("crm.api-key", () -> "crm-key");
-        registry.add("crm.delete-users", () -> "true");
-        FanoutTestAnalytics.register(registry);
+
+        @Override
+        public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("intercom.base-url", sandbox.baseUrl());
+            properties.put("intercom.access-token", sandbox.config().accessToken());
+            properties.put("warehouse.url", database.url);
+            properties.put("warehouse.user", database.user);
+            properties.put("warehouse.password", "");
+            properties.put("warehouse.schema", schema);
+            properties.put("warehouse.bookkeeping-schema", schema + "_hub");
+            properties.put("sync.run-on-startup", "false");
+            properties.put("server.port", "0");
+            for (String collection : new PullCatalog().names()) {
+                properties.put("sync.collections." + collection + ".cron", NEVER);
+            }
+            properties.put("fanout.poll-interval-ms", "50");
+            properties.put("fanout.initial-backoff", "20ms");
+            properties.put("fanout.max-backoff", "1s");
+            properties.put("fanout.max-attempts", "6");
+            properties.put("crm.base-url", CRM.baseUrl());
+            properties.put("crm.api-key", "crm-key");
+            properties.put("crm.delete-users", "true");
+            properties.put("analytics.enabled", "true");
+            properties.put("analytics.url", AMPLITUDE.url());
+            properties.put("analytics.api-key", "amp-key");
+            return properties;
+        }
     }
 
     /** The stubs live as long as the test JVM (each database's class uses them in turn): fresh for each class. */
@@ -80,14 +95,8 @@ abstract class FanoutContract {
         AMPLITUDE.reset();
     }
 
-    /** Drops the class's schemas ({@code drop} has a %s for the schema). */
-    static void dropSchemas(String url, String user, String drop) throws Exception {
-        try (var connection = DriverManager.getConnection(url, user, "");
-             var statement = connection.createStatement()) {
-            statement.execute(drop.formatted(SCHEMA));
-            statement.execute(drop.formatted(SCHEMA + "_hub"));
-        }
-    }
+    @Autowired
+    ItSuite suite;
 
     @Autowired
     ProducerTemplate producer;
@@ -150,16 +159,16 @@ abstract class FanoutContract {
         batch.add(company("acme-1"));
         producer.sendBody("direct:fanout", batch);
         // the fan-out returned: the warehouse has the rows now, while the CRM answers 503
-        assertThat(count(SCHEMA + ".contacts", "id LIKE 'c%'")).isEqualTo(20);
-        assertThat(count(SCHEMA + "_hub.branch_outbox", "branch = 'crm'")).isEqualTo(21);
+        assertThat(count(suite.schema() + ".contacts", "id LIKE 'c%'")).isEqualTo(20);
+        assertThat(count(suite.schema() + "_hub.branch_outbox", "branch = 'crm'")).isEqualTo(21);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> CRM.received().isEmpty()
-                && count(SCHEMA + "_hub.branch_outbox", "branch = 'crm' AND attempts >= 1") == 21);
+                && count(suite.schema() + "_hub.branch_outbox", "branch = 'crm' AND attempts >= 1") == 21);
         CRM.failWith(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> CRM.records("user").size() == 20
                 && CRM.records("account").size() == 1);
         // the drain settles its rows after the CRM answered: the queue empties a moment after the last delivery
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.branch_outbox", "branch = 'crm'") == 0);
-        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'crm'")).isZero();
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(suite.schema() + "_hub.branch_outbox", "branch = 'crm'") == 0);
+        assertThat(count(suite.schema() + "_hub.dead_letters", "branch = 'crm'")).isZero();
     }
 
     @Test
@@ -168,7 +177,7 @@ abstract class FanoutContract {
         CRM.rejectId("user-00031", "email is not valid");
         CRM.rejectId("bad-co", "name is reserved");
         producer.sendBody("direct:fanout", List.of(user(30), user(31), company("bad-co")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.dead_letters", "branch = 'crm'") == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(suite.schema() + "_hub.dead_letters", "branch = 'crm'") == 2);
         assertThat(CRM.records("user")).containsKey("user-00030");
 
         JsonNode all = get("/dead-letters?branch=crm");
@@ -189,7 +198,7 @@ abstract class FanoutContract {
         CRM.clearRejections();
         JsonNode replayed = post("/dead-letters/replay?branch=crm", "");
         assertThat(replayed.path("delivered").asInt()).isEqualTo(2);
-        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'crm'")).isZero();
+        assertThat(count(suite.schema() + "_hub.dead_letters", "branch = 'crm'")).isZero();
         assertThat(CRM.records("user")).containsKey("user-00031");
         assertThat(CRM.records("account")).containsKey("bad-co");
     }
@@ -199,7 +208,7 @@ abstract class FanoutContract {
     void aBranchStillDownAfterTheLastAttemptDeadLettersAndAReplayDeliversOnce() throws Exception {
         CRM.failWith(500);
         producer.sendBody("direct:fanout", List.of(user(40)));
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.dead_letters", "branch = 'crm'") == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(suite.schema() + "_hub.dead_letters", "branch = 'crm'") == 1);
         JsonNode letter = get("/dead-letters?branch=crm").path("dead_letters").get(0);
         assertThat(letter.path("attempts").asInt()).isEqualTo(6);
         assertThat(letter.path("last_error").asText()).contains("500");
@@ -208,7 +217,7 @@ abstract class FanoutContract {
         assertThat(post("/dead-letters/replay", "{\"all\":true}").path("delivered").asInt()).isEqualTo(1);
         assertThat(CRM.received().size()).isEqualTo(before + 1);
         assertThat(CRM.records("user")).containsKey("user-00040");
-        assertThat(count(SCHEMA + "_hub.dead_letters", null)).isZero();
+        assertThat(count(suite.schema() + "_hub.dead_letters", null)).isZero();
     }
 
     /** A webhook contact notification as the webhook processor hands it over: the record carries its notification. */
@@ -223,7 +232,7 @@ abstract class FanoutContract {
     @Order(4)
     void analyticsDownDoesNotHoldUpTheWarehouseOrTheCrmAndAReplayDeliversEachEventOnce() throws Exception {
         // the earlier tests' pulled users reached Amplitude as Identify calls first
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'") == 0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(suite.schema() + "_hub.branch_outbox", "branch = 'analytics'") == 0);
         int before = AMPLITUDE.ingested().size();
         AMPLITUDE.failWith(503);
         List<CanonicalRecord> batch = new ArrayList<>();
@@ -234,7 +243,7 @@ abstract class FanoutContract {
             batch.add(user(i)); // pulled: Identify
         }
         producer.sendBody("direct:fanout", batch);
-        assertThat(count(SCHEMA + ".contacts", "id IN ('c100', 'c129', 'c209')")).isEqualTo(3);
+        assertThat(count(suite.schema() + ".contacts", "id IN ('c100', 'c129', 'c209')")).isEqualTo(3);
         // the CRM gets its 40 users while Amplitude answers 503
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 java.util.stream.IntStream.range(100, 130).allMatch(i -> CRM.records("user").containsKey("user-%05d".formatted(i)))
@@ -243,8 +252,8 @@ abstract class FanoutContract {
         // Amplitude stays down past the last attempt: every event is a dead letter, none lost
         // a batch's letters are stored before its rows leave the queue: wait for both
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'") == 40
-                        && count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'") == 0);
+                count(suite.schema() + "_hub.dead_letters", "branch = 'analytics'") == 40
+                        && count(suite.schema() + "_hub.branch_outbox", "branch = 'analytics'") == 0);
         JsonNode listed = get("/dead-letters?branch=analytics&collection=contacts");
         assertThat(listed.path("count").asInt()).isEqualTo(40);
         assertThat(listed.path("dead_letters").get(0).path("last_error").asText()).contains("503");
@@ -252,7 +261,7 @@ abstract class FanoutContract {
         AMPLITUDE.failWith(0);
         JsonNode replayed = post("/dead-letters/replay", "{\"branch\":\"analytics\"}");
         assertThat(replayed.path("delivered").asInt()).isEqualTo(40);
-        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'")).isZero();
+        assertThat(count(suite.schema() + "_hub.dead_letters", "branch = 'analytics'")).isZero();
         // once each, by insert_id: a second replay has nothing left to send
         assertThat(post("/dead-letters/replay", "{\"all\":true}").path("selected").asInt()).isZero();
         for (int i = 100; i < 130; i++) {
@@ -274,17 +283,17 @@ abstract class FanoutContract {
     void analyticsBackAfterAnOutageDeliversFromItsQueueAndUsersWithoutIdsAreDropped() {
         AMPLITUDE.failWith(503);
         CanonicalRecord anonymous = new CanonicalRecord("contacts", "c999", CanonicalRecord.Operation.UPSERT,
-                Source.WEBHOOK, 1L, java.util.Map.of("id", "c999", "role", "lead", "external_id", "n/a"),
-                java.util.Map.of(), new CanonicalRecord.Event("contact.lead.created", "notif_999", 1700000999L));
+                Source.WEBHOOK, 1L, Map.of("id", "c999", "role", "lead", "external_id", "n/a"),
+                Map.of(), new CanonicalRecord.Event("contact.lead.created", "notif_999", 1700000999L));
         producer.sendBody("direct:fanout", List.of(notified(300), notified(301), anonymous));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() ->
-                count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics' AND attempts >= 1") >= 2);
+                count(suite.schema() + "_hub.branch_outbox", "branch = 'analytics' AND attempts >= 1") >= 2);
         AMPLITUDE.failWith(0);
         await().atMost(Duration.ofSeconds(20)).until(() -> AMPLITUDE.timesIngested("notif_300") == 1
                 && AMPLITUDE.timesIngested("notif_301") == 1
-                && count(SCHEMA + "_hub.branch_outbox", "branch = 'analytics'") == 0);
+                && count(suite.schema() + "_hub.branch_outbox", "branch = 'analytics'") == 0);
         assertThat(AMPLITUDE.timesIngested("notif_999")).isZero();
-        assertThat(count(SCHEMA + "_hub.dead_letters", "branch = 'analytics'")).isZero();
+        assertThat(count(suite.schema() + "_hub.dead_letters", "branch = 'analytics'")).isZero();
     }
 
     @Test
