@@ -1,7 +1,9 @@
 package org.intercomhub;
 
+import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.sandbox.SandboxServer;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +25,32 @@ public record ItSuite(ItDatabase database, SandboxServer sandbox, String schema,
         SandboxServer startSandbox();
 
         Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema);
+    }
+
+    /** A cron that does not fire while a test runs: runs are started by the tests. */
+    public static final String NEVER = "0 0 3 1 1 ?";
+
+    /**
+     * The settings every suite starts from: the app pointed at the sandbox and at its schemas on the database, fast
+     * Intercom retries, no run at start-up and no scheduled one.
+     */
+    public static Map<String, Object> baseProperties(SandboxServer sandbox, ItDatabase database, String schema) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("intercom.base-url", sandbox.baseUrl());
+        properties.put("intercom.access-token", sandbox.config().accessToken());
+        properties.put("intercom.initial-backoff", "20ms");
+        properties.put("intercom.max-backoff", "200ms");
+        properties.put("warehouse.url", database.url);
+        properties.put("warehouse.user", database.user);
+        properties.put("warehouse.password", "");
+        properties.put("warehouse.schema", schema);
+        properties.put("warehouse.bookkeeping-schema", schema + "_hub");
+        properties.put("sync.run-on-startup", "false");
+        properties.put("server.port", "0");
+        for (String collection : new PullCatalog().names()) {
+            properties.put("sync.collections." + collection + ".cron", NEVER);
+        }
+        return properties;
     }
 
     static ItSuite start(ItDatabase database, Setup setup, String schemaPrefix) {

@@ -48,6 +48,9 @@ public final class IntercomClient {
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.rateLimiter = rateLimiter;
         this.mapper = mapper;
+        // The JDK's client, not a camel-http endpoint: every request is paced one by one by the rate limiter (from
+        // the previous answer's X-RateLimit-* headers), retried with its own budget and read as a stream by the
+        // pagers, from inside the beans the pull route calls; the destinations' deliveries go through camel-http.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())

@@ -7,7 +7,6 @@ import org.intercomhub.IntercomHubApplication;
 import org.intercomhub.ItDatabase;
 import org.intercomhub.ItSuite;
 import org.intercomhub.SuiteSetup;
-import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
 import org.intercomhub.record.RecordMapper;
@@ -30,7 +29,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +46,6 @@ import static org.awaitility.Awaitility.await;
 @SuiteSetup(FanoutContract.Setup.class)
 abstract class FanoutContract {
 
-    static final String NEVER = "0 0 3 1 1 ?";
     static final ObjectMapper JSON = new ObjectMapper();
     static final CrmStub CRM = new CrmStub(0, "crm-key");
 
@@ -61,19 +58,7 @@ abstract class FanoutContract {
 
         @Override
         public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
-            Map<String, Object> properties = new HashMap<>();
-            properties.put("intercom.base-url", sandbox.baseUrl());
-            properties.put("intercom.access-token", sandbox.config().accessToken());
-            properties.put("warehouse.url", database.url);
-            properties.put("warehouse.user", database.user);
-            properties.put("warehouse.password", "");
-            properties.put("warehouse.schema", schema);
-            properties.put("warehouse.bookkeeping-schema", schema + "_hub");
-            properties.put("sync.run-on-startup", "false");
-            properties.put("server.port", "0");
-            for (String collection : new PullCatalog().names()) {
-                properties.put("sync.collections." + collection + ".cron", NEVER);
-            }
+            Map<String, Object> properties = ItSuite.baseProperties(sandbox, database, schema);
             properties.put("fanout.poll-interval-ms", "50");
             properties.put("fanout.initial-backoff", "20ms");
             properties.put("fanout.max-backoff", "1s");

@@ -22,33 +22,16 @@ import static org.awaitility.Awaitility.await;
  */
 final class SyncTestSupport implements ItSuite.Setup {
 
-    /** A cron that does not fire while a test runs: runs are started by the tests. */
-    static final String NEVER = "0 0 3 1 1 ?";
-
     @Override
     public SandboxServer startSandbox() {
         return SandboxServer.start(SandboxConfig.defaults().withPort(0));
     }
 
-    /** Points the app at the sandbox and a warehouse; schedules off, fast retries. */
+    /** The base settings, with fewer retries. */
     @Override
     public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
-        Map<String, Object> properties = new java.util.HashMap<>();
-        properties.put("intercom.base-url", sandbox.baseUrl());
-        properties.put("intercom.access-token", sandbox.config().accessToken());
-        properties.put("intercom.initial-backoff", "20ms");
-        properties.put("intercom.max-backoff", "200ms");
+        Map<String, Object> properties = ItSuite.baseProperties(sandbox, database, schema);
         properties.put("intercom.max-retries", "4");
-        properties.put("warehouse.url", database.url);
-        properties.put("warehouse.user", database.user);
-        properties.put("warehouse.password", "");
-        properties.put("warehouse.schema", schema);
-        properties.put("warehouse.bookkeeping-schema", schema + "_hub");
-        properties.put("sync.run-on-startup", "false");
-        properties.put("server.port", "0");
-        for (String collection : new PullCatalog().names()) {
-            properties.put("sync.collections." + collection + ".cron", NEVER);
-        }
         return properties;
     }
 

@@ -3,12 +3,10 @@ package org.intercomhub.webhook;
 import org.intercomhub.ItDatabase;
 import org.intercomhub.ItSuite;
 
-import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.sandbox.SandboxConfig;
 import org.intercomhub.sandbox.SandboxServer;
 
 import java.sql.DriverManager;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -18,8 +16,6 @@ final class WebhookTestSupport implements ItSuite.Setup {
     /** The current secret and the one being rotated out: both verify. */
     static final String SECRET = "test-client-secret";
     static final String OLD_SECRET = "old-client-secret";
-    /** A cron that does not fire while a test runs. */
-    static final String NEVER = "0 0 3 1 1 ?";
 
     @Override
     public SandboxServer startSandbox() {
@@ -30,26 +26,10 @@ final class WebhookTestSupport implements ItSuite.Setup {
     /** Every property of the app under test, also for a second context started on the same schema. */
     @Override
     public Map<String, Object> properties(SandboxServer sandbox, ItDatabase database, String schema) {
-        String jdbcUrl = database.url;
-        String user = database.user;
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("intercom.base-url", sandbox.baseUrl());
-        properties.put("intercom.access-token", sandbox.config().accessToken());
-        properties.put("intercom.initial-backoff", "20ms");
-        properties.put("intercom.max-backoff", "200ms");
-        properties.put("warehouse.url", jdbcUrl);
-        properties.put("warehouse.user", user);
-        properties.put("warehouse.password", "");
-        properties.put("warehouse.schema", schema);
-        properties.put("warehouse.bookkeeping-schema", schema + "_hub");
-        properties.put("sync.run-on-startup", "false");
-        properties.put("server.port", "0");
+        Map<String, Object> properties = ItSuite.baseProperties(sandbox, database, schema);
         properties.put("webhook.client-secret", OLD_SECRET + ", " + SECRET);
         properties.put("webhook.poll-interval-ms", "50");
         properties.put("webhook.max-body-bytes", "65536");
-        for (String collection : new PullCatalog().names()) {
-            properties.put("sync.collections." + collection + ".cron", NEVER);
-        }
         return properties;
     }
 
