@@ -3,6 +3,8 @@ package org.intercomhub.fanout;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The durable queue of each non-warehouse branch ({@code branch_outbox} in the bookkeeping schema). The fan-out
@@ -28,6 +31,7 @@ public class BranchOutbox {
     }
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     private final String table;
     private final Clock clock;
     private final List<Branch> branches;
@@ -35,9 +39,18 @@ public class BranchOutbox {
 
     public BranchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, List<Branch> enabledBranches) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.table = schema.table("branch_outbox");
         this.clock = clock;
         this.branches = List.copyOf(enabledBranches);
+    }
+
+    /**
+     * Runs {@code work} as one transaction of the bookkeeping database: what it writes through this queue and the
+     * dead letters (same data source) is kept together or not at all.
+     */
+    <T> T inOneTransaction(Supplier<T> work) {
+        return transactions.execute(status -> work.get());
     }
 
     /** Called by the fan-out with each batch: stores the records every enabled branch accepts. */

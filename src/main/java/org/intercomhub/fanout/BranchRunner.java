@@ -100,9 +100,14 @@ public class BranchRunner {
     /**
      * Settles each due row by the outcome of its record (called by the branch's route after the endpoint answered):
      * delivered and dropped rows leave the queue, paused ones wait, failed ones are retried with backoff or become
-     * dead letters. Returns how many rows were settled.
+     * dead letters. One transaction: a record is never both a dead letter and still queued (it would be sent again
+     * and replayed too). Returns how many rows were settled.
      */
     public int settle(Due due, List<Outcome> outcomes) {
+        return outbox.inOneTransaction(() -> settleRows(due, outcomes));
+    }
+
+    private int settleRows(Due due, List<Outcome> outcomes) {
         String branchName = due.getBranch();
         List<BranchOutbox.Entry> entries = due.getEntries();
         if (outcomes.size() != entries.size()) {
