@@ -2,6 +2,7 @@ package org.intercomhub.sync;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.intercomhub.warehouse.MariaDbDialect;
 import org.intercomhub.warehouse.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +18,12 @@ import java.util.regex.Pattern;
 /**
  * The hub's own tables (checkpoints, run history, webhook inbox, branch queues, dead letters), in their own schema
  * beside the warehouse's. Versioned with Flyway: {@link #migrate()} applies the migrations of
- * {@code db/bookkeeping/<database>} at start-up, before any bean reads the tables, and keeps Flyway's history table
- * in the same schema.
+ * {@code db/bookkeeping/common} (SQL every database takes) and of the database's own folder ({@code standard} for
+ * PostgreSQL and H2, {@code mariadb} for MariaDB/MySQL) at start-up, before any bean reads the tables, and keeps
+ * Flyway's history table in the same schema.
  */
 public class BookkeepingSchema {
 
-    /** Where each database's migrations are, by {@link SqlDialect#name()}. */
     static final String LOCATION = "classpath:db/bookkeeping/";
 
     private static final Logger log = LoggerFactory.getLogger(BookkeepingSchema.class);
@@ -54,7 +55,7 @@ public class BookkeepingSchema {
         MigrateResult result = Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(storedName(dataSource))
-                .locations(LOCATION + dialect.name())
+                .locations(LOCATION + "common", LOCATION + (dialect instanceof MariaDbDialect ? "mariadb" : "standard"))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("tables made before versioning")

@@ -2,8 +2,8 @@
 -- start-up). Every statement is a no-op on a bookkeeping schema made that way, so such a hub upgrades in place with
 -- its rows: Flyway baselines it at version 0 and this script then runs over it like over an empty schema.
 -- Flyway runs this with the bookkeeping database as the current one: names are unqualified.
--- An applied migration is never edited (Flyway checks its checksum at start-up): a change is a new V<n> file in
--- the folder of every database.
+-- An applied migration is never edited (Flyway checks its checksum at start-up): a change is a new V<n> file, in
+-- common/ when its SQL suits every database, else one in standard/ (PostgreSQL, H2) and one in mariadb/.
 -- MariaDB and MySQL: TEXT holds 64 KiB, LONGTEXT 4 GiB; indexes are declared in CREATE TABLE (MySQL has no
 -- CREATE INDEX IF NOT EXISTS).
 
