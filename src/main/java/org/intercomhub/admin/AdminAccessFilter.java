@@ -6,6 +6,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -51,6 +52,13 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
             "/actuator/health/liveness",
             "/actuator/health/readiness");
 
+    /**
+     * Request headers that carry credentials and mean nothing in an answer. Camel's platform-http copies the request's
+     * headers into the answer's (they are the exchange's message headers), so a route would echo the caller's admin
+     * token back; they are dropped here, for every route at once.
+     */
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+            "x-hub-signature");
     /** A proxy in front of the hub adds one of these; a forwarded call is not a loopback caller. */
     private static final Set<String> FORWARDING_HEADERS = Set.of("forwarded", "x-forwarded-for", "x-real-ip");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -68,6 +76,7 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String refusal = refusal(request);
+        response = new NoCredentialsResponse(response);
         if (refusal == null) {
             chain.doFilter(new AdminRequest(request), response);
         } else if (OPEN_PATHS.contains(pathOf(request))) {
@@ -121,6 +130,32 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
             return InetAddress.getByName(address.toLowerCase(Locale.ROOT)).isLoopbackAddress();
         } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    /** An answer that never carries the caller's credentials back ({@link #CREDENTIAL_HEADERS}). */
+    static final class NoCredentialsResponse extends HttpServletResponseWrapper {
+
+        NoCredentialsResponse(HttpServletResponse response) {
+            super(response);
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if (!isCredential(name)) {
+                super.setHeader(name, value);
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if (!isCredential(name)) {
+                super.addHeader(name, value);
+            }
+        }
+
+        private static boolean isCredential(String name) {
+            return name != null && CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT));
         }
     }
 
