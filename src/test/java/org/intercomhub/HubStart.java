@@ -2,12 +2,16 @@ package org.intercomhub;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -21,6 +25,7 @@ public final class HubStart {
 
     private final List<String> args = new ArrayList<>();
     private final List<String> profiles = new ArrayList<>();
+    private final Map<String, Object> environment = new HashMap<>();
 
     private HubStart() {
         arg("server.port", "0");
@@ -44,15 +49,30 @@ public final class HubStart {
         return this;
     }
 
+    /** An environment variable, read as the hub reads the real environment (INTERCOM_ACCESS_TOKEN ...). */
+    public HubStart env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public HubStart profile(String profile) {
         profiles.add(profile);
         return this;
     }
 
     public ConfigurableApplicationContext run() {
-        return new SpringApplicationBuilder(IntercomHubApplication.class)
-                .profiles(profiles.toArray(String[]::new))
-                .run(args.toArray(String[]::new));
+        SpringApplicationBuilder application = new SpringApplicationBuilder(IntercomHubApplication.class)
+                .profiles(profiles.toArray(String[]::new));
+        if (!environment.isEmpty()) {
+            Map<String, Object> variables = new HashMap<>(System.getenv());
+            variables.putAll(environment);
+            StandardEnvironment withVariables = new StandardEnvironment();
+            withVariables.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            variables));
+            application.environment(withVariables);
+        }
+        return application.run(args.toArray(String[]::new));
     }
 
     /** A port nothing listens on right now. */

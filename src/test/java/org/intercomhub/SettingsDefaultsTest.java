@@ -1,5 +1,6 @@
 package org.intercomhub;
 
+import org.intercomhub.admin.AdminProperties;
 import org.intercomhub.analytics.AnalyticsProperties;
 import org.intercomhub.crm.CrmProperties;
 import org.intercomhub.demo.SandboxProperties;
@@ -29,7 +30,7 @@ class SettingsDefaultsTest {
 
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
-            CrmProperties.class);
+            CrmProperties.class, AdminProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {
@@ -51,6 +52,7 @@ class SettingsDefaultsTest {
         Binder yaml = binderOf("application.yaml");
         assertThat(yaml.bindOrCreate("intercom", IntercomProperties.class).accessToken()).isNull();
         assertThat(yaml.bindOrCreate("warehouse", WarehouseProperties.class).url()).isNull();
+        assertThat(yaml.bindOrCreate("admin", AdminProperties.class).tokens()).isEmpty();
         AnalyticsProperties analytics = yaml.bindOrCreate("analytics", AnalyticsProperties.class);
         assertThat(analytics.enabled()).isNull();
         assertThat(analytics.active()).isFalse();

@@ -38,6 +38,8 @@ public final class IntercomClient {
     private final String scrollKey;
     private final AtomicLong requestCount = new AtomicLong();
     private final AtomicLong retryCount = new AtomicLong();
+    /** The latest 401/403, until a later request succeeds: the {@code intercom} health indicator reads it. */
+    private volatile IntercomAccessDeniedException accessDenied;
 
     public IntercomClient(IntercomSettings settings, RateLimiter rateLimiter) {
         this(settings, rateLimiter, new ObjectMapper());
@@ -97,6 +99,11 @@ public final class IntercomClient {
         return retryCount.get();
     }
 
+    /** The 401 or 403 Intercom answered most recently, if no request succeeded since; null otherwise. */
+    public IntercomAccessDeniedException accessDenied() {
+        return accessDenied;
+    }
+
     public RateLimiter rateLimiter() {
         return rateLimiter;
     }
@@ -147,6 +154,7 @@ public final class IntercomClient {
             rateLimiter.onResponse(response.statusCode(), response.headers());
             int status = response.statusCode();
             if (status >= 200 && status < 300) {
+                accessDenied = null;
                 return parse(response.body(), method, uri);
             }
             ErrorEnvelope error = ErrorEnvelope.parse(mapper, response.body());
@@ -161,7 +169,7 @@ public final class IntercomClient {
                 continue; // acquire() now waits until X-RateLimit-Reset
             }
             if (status == 401 || status == 403) {
-                throw accessDenied(status, error, uri);
+                throw accessDenied = accessDenied(status, error, uri);
             }
             if (status >= 500 || status == 408) {
                 IntercomApiException failure = new IntercomApiException(status, error.code(), error.message(),

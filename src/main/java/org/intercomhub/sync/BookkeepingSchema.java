@@ -31,6 +31,8 @@ public class BookkeepingSchema {
 
     private final JdbcTemplate jdbc;
     private final String schema;
+    /** The schema version the last successful {@link #migrate()} left; null before it. */
+    private volatile String migratedVersion;
 
     public BookkeepingSchema(JdbcTemplate jdbc, String schema) {
         if (!SAFE_NAME.matcher(schema).matches()) {
@@ -67,7 +69,19 @@ public class BookkeepingSchema {
                             ? " (its tables, made before they were versioned, were kept with their rows; the"
                             + " database's notes that they already exist are expected)" : "");
         }
+        // nothing to apply: Flyway reports only the version the schema already had
+        migratedVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion
+                : result.initialSchemaVersion != null ? result.initialSchemaVersion : "none";
         return result;
+    }
+
+    /** The version the bookkeeping migrations reached at start-up; null until they succeeded. */
+    public String migratedVersion() {
+        return migratedVersion;
+    }
+
+    public String name() {
+        return schema;
     }
 
     /**
