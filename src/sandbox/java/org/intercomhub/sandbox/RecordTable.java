@@ -133,6 +133,9 @@ final class RecordTable {
     }
 
     boolean hasField(int i, String name) {
+        if (fieldOverlay.isEmpty()) {
+            return false;
+        }
         Map<String, Object> m = fieldOverlay.get(i);
         return m != null && m.containsKey(name);
     }
