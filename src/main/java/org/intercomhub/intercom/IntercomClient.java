@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * decoding. Thread-safe; share one instance (and its {@link RateLimiter}) between all pulls of the app.
  *
  * <p>Retries (exponential backoff with jitter, up to {@code maxRetries}) cover 5xx, 408, timeouts and dropped
- * connections. Every request this client sends is a read (lists and searches are POSTs too), so repeating one is
- * safe. 429s wait for the window to reset and do not use up retries, but are bounded by
+ * connections. Reads (lists and searches are POSTs too) are safe to repeat. So are the writes {@link IntercomWriter}
+ * sends: PUT, DELETE, archive and attach are idempotent, Intercom drops a repeated event (same contact, name and
+ * created_at), and a repeated contact create meets a 409 naming the contact the first attempt made, which the writer
+ * turns into an update. 429s wait for the window to reset and do not use up retries, but are bounded by
  * {@code maxRateLimitRetries}.
  */
 public final class IntercomClient {
@@ -79,14 +81,25 @@ public final class IntercomClient {
     }
 
     public JsonNode post(String path, Map<String, String> query, JsonNode body) {
-        URI uri = resolve(path, query);
-        byte[] json;
+        return execute("POST", resolve(path, query), serialise(path, body));
+    }
+
+    private byte[] serialise(String path, JsonNode body) {
         try {
-            json = mapper.writeValueAsBytes(body == null ? mapper.createObjectNode() : body);
+            return mapper.writeValueAsBytes(body == null ? mapper.createObjectNode() : body);
         } catch (IOException e) {
             throw new IntercomException("Could not serialise request body for " + path, e);
         }
-        return execute("POST", uri, json);
+    }
+
+    /** PUT a JSON body (updates of contacts and companies). */
+    public JsonNode put(String path, JsonNode body) {
+        return execute("PUT", resolve(path, Map.of()), serialise(path, body));
+    }
+
+    /** DELETE a path; Intercom answers with a small reference of what went ({@code deleted: true}). */
+    public JsonNode delete(String path) {
+        return execute("DELETE", resolve(path, Map.of()), null);
     }
 
     /** Requests sent so far, retries included, for progress logs. */

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** GET /companies/scroll, GET /companies, POST /companies/list, GET /companies/{id}[/segments]. */
+/**
+ * GET /companies/scroll, GET /companies, POST /companies/list, GET /companies/{id}[/segments]; the writes:
+ * POST /companies (create or update by company_id), PUT and DELETE /companies/{id}.
+ */
 final class CompanyEndpoints {
 
     /** /companies/list (and GET /companies) reach at most this many companies; beyond, use the scroll. */
@@ -38,6 +41,9 @@ final class CompanyEndpoints {
         }
         if (seg.length == 2 && seg[1].equals("scroll") && method.equals("GET")) {
             return scroll(req);
+        }
+        if ((seg.length == 1 && method.equals("POST")) || (seg.length == 2 && (method.equals("PUT") || method.equals("DELETE")))) {
+            return write(req, seg);
         }
         if (method.equals("GET") && (seg.length == 2 || (seg.length == 3 && seg[2].equals("segments")))) {
             int c = SandboxIds.companyIndex(seg[1]);
@@ -73,7 +79,7 @@ final class CompanyEndpoints {
         ws.readLock().lock();
         try {
             for (int c = 0; c < table.size(); c++) {
-                if (table.exists(c) && (companyId != null ? companyId.equals("company-" + (c + 1)) : name.equals(gen.name(c)))) {
+                if (table.exists(c) && (companyId != null ? companyId.equals(gen.companyId(c)) : name.equals(gen.name(c)))) {
                     int found = c;
                     return SandboxResponse.ok(g -> gen.write(g, found));
                 }
@@ -81,6 +87,32 @@ final class CompanyEndpoints {
             throw ApiException.notFound("company_not_found", "Company Not Found");
         } finally {
             ws.readLock().unlock();
+        }
+    }
+
+    private SandboxResponse write(SandboxRequest req, String[] seg) {
+        SandboxWrites writes = ws.writes();
+        ws.writeLock().lock();
+        try {
+            if (seg.length == 1) {
+                int c = writes.upsertCompany(req.json());
+                return SandboxResponse.ok(g -> gen.write(g, c));
+            }
+            int c = SandboxIds.companyIndex(seg[1]);
+            if (req.method().equals("PUT")) {
+                writes.updateCompany(c, req.json());
+                return SandboxResponse.ok(g -> gen.write(g, c));
+            }
+            writes.deleteCompany(c);
+            return SandboxResponse.ok(g -> {
+                g.writeStartObject();
+                g.writeStringField("id", seg[1]);
+                g.writeStringField("object", "company");
+                g.writeBooleanField("deleted", true);
+                g.writeEndObject();
+            });
+        } finally {
+            ws.writeLock().unlock();
         }
     }
 
@@ -110,7 +142,8 @@ final class CompanyEndpoints {
                 if (segmentId != null && !contains(gen.segmentsOf(c), segmentId, false)) {
                     continue;
                 }
-                rows.add(new long[] {gen.lastRequestAt(c), c});
+                Long lastRequest = gen.lastRequestAt(c);
+                rows.add(new long[] {lastRequest == null ? 0 : lastRequest, c});
             }
             Comparator<long[]> byRequest = Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]);
             rows.sort(order.equals("asc") ? byRequest : byRequest.reversed());

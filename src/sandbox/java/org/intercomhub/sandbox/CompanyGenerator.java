@@ -32,14 +32,20 @@ final class CompanyGenerator {
     }
 
     String name(int c) {
+        if (table.hasField(c, "name")) return (String) table.field(c, "name");
         int v = table.version(c);
         return pick(SeededRandom.hash(seed, SeededRandom.COMPANY, c, 10 + 1000 * v), SampleWords.COMPANY_WORDS) + " "
                 + pick(h(c, 11), SampleWords.COMPANY_SUFFIXES) + " #" + (c + 1);
     }
 
+    /** Your id of the company: {@code company-<n>} for generated ones, as written for created ones. */
+    String companyId(int c) {
+        return table.hasField(c, "company_id") ? (String) table.field(c, "company_id") : "company-" + (c + 1);
+    }
+
     /** Companies without users never made a request; the others between creation and their last update. */
     Long lastRequestAt(int c) {
-        if (ws.companyUserCount(c) == 0) {
+        if (ws.companyUserCount(c) == 0 || table.isCreated(c)) {
             return null;
         }
         long created = table.createdAt(c);
@@ -48,7 +54,7 @@ final class CompanyGenerator {
 
     int[] segmentsOf(int c) {
         int segments = ws.config().segments();
-        if (segments == 0) {
+        if (segments == 0 || table.isCreated(c)) {
             return new int[0];
         }
         int n = Math.min(segments, below(h(c, 13), 3));
@@ -62,7 +68,7 @@ final class CompanyGenerator {
 
     int[] tagsOf(int c) {
         int tags = ws.config().tags();
-        if (tags == 0) {
+        if (tags == 0 || table.isCreated(c)) {
             return new int[0];
         }
         int n = Math.min(tags, below(h(c, 15), 3));
@@ -74,6 +80,10 @@ final class CompanyGenerator {
         return out;
     }
 
+    private Object written(int c, String field, Object generated) {
+        return table.hasField(c, field) ? table.field(c, field) : generated;
+    }
+
     void write(JsonGenerator g, int c) throws IOException {
         int v = table.version(c);
         g.writeStartObject();
@@ -81,31 +91,48 @@ final class CompanyGenerator {
         g.writeStringField("id", SandboxIds.company(c));
         g.writeStringField("name", name(c));
         g.writeStringField("app_id", ws.config().appId());
-        g.writeStringField("company_id", "company-" + (c + 1));
-        g.writeNumberField("remote_created_at", table.createdAt(c) - 86_400L * below(h(c, 17), 400));
+        g.writeStringField("company_id", companyId(c));
+        boolean created = table.isCreated(c);
+        Json.longOrNull(g, "remote_created_at", (Long) written(c, "remote_created_at",
+                created ? null : table.createdAt(c) - 86_400L * below(h(c, 17), 400)));
         g.writeNumberField("created_at", table.createdAt(c));
         g.writeNumberField("updated_at", table.updatedAt(c));
         Json.longOrNull(g, "last_request_at", lastRequestAt(c));
-        g.writeNumberField("size", 1 + below(h(c, 18), 5000));
-        g.writeStringField("website", "https://www.company-" + (c + 1) + ".example.com");
-        g.writeStringField("industry", pick(h(c, 19), SampleWords.INDUSTRIES));
-        g.writeNumberField("monthly_spend", below(SeededRandom.hash(seed, SeededRandom.COMPANY, c, 20 + 1000 * v), 50_000));
-        g.writeNumberField("session_count", ws.companyUserCount(c) * (1 + below(h(c, 21), 40)));
+        Json.longOrNull(g, "size", (Long) written(c, "size", created ? null : (long) (1 + below(h(c, 18), 5000))));
+        Json.stringOrNull(g, "website", (String) written(c, "website",
+                created ? null : "https://www.company-" + (c + 1) + ".example.com"));
+        Json.stringOrNull(g, "industry", (String) written(c, "industry", created ? null : pick(h(c, 19), SampleWords.INDUSTRIES)));
+        Object spend = written(c, "monthly_spend",
+                created ? 0L : (long) below(SeededRandom.hash(seed, SeededRandom.COMPANY, c, 20 + 1000 * v), 50_000));
+        g.writeFieldName("monthly_spend");
+        Json.writeValue(g, spend == null ? 0L : spend);
+        g.writeNumberField("session_count", created ? 0 : ws.companyUserCount(c) * (1 + below(h(c, 21), 40)));
         g.writeNumberField("user_count", ws.companyUserCount(c));
         g.writeObjectFieldStart("plan");
-        int plan = below(h(c, 22), SampleWords.PLANS.length);
-        g.writeStringField("type", "plan");
-        g.writeStringField("id", Integer.toString(100 + plan));
-        g.writeStringField("name", SampleWords.PLANS[plan]);
+        if (table.hasField(c, "plan") || created) {
+            String planName = (String) table.field(c, "plan");
+            if (planName != null) {
+                g.writeStringField("type", "plan");
+                g.writeStringField("id", Integer.toString(200 + Math.floorMod(planName.hashCode(), 800)));
+                g.writeStringField("name", planName);
+            }
+        } else {
+            int plan = below(h(c, 22), SampleWords.PLANS.length);
+            g.writeStringField("type", "plan");
+            g.writeStringField("id", Integer.toString(100 + plan));
+            g.writeStringField("name", SampleWords.PLANS[plan]);
+        }
         g.writeEndObject();
         g.writeFieldName("custom_attributes");
         Map<String, Object> custom = new LinkedHashMap<>();
-        custom.put("tier", v % 2 == 0 ? "standard" : "priority");
-        custom.put("founded_year", 1950 + below(h(c, 23), 74));
-        custom.put("arr", below(h(c, 24), 10_000_000) / 10.0);
-        custom.put("enterprise", chance(h(c, 25), 20));
-        custom.put("renewal_at", table.createdAt(c) + 365 * 86_400L);
-        custom.put("account_manager", chance(h(c, 26), 50) ? null : "am-" + below(h(c, 27), 9));
+        if (!created) {
+            custom.put("tier", v % 2 == 0 ? "standard" : "priority");
+            custom.put("founded_year", 1950 + below(h(c, 23), 74));
+            custom.put("arr", below(h(c, 24), 10_000_000) / 10.0);
+            custom.put("enterprise", chance(h(c, 25), 20));
+            custom.put("renewal_at", table.createdAt(c) + 365 * 86_400L);
+            custom.put("account_manager", chance(h(c, 26), 50) ? null : "am-" + below(h(c, 27), 9));
+        }
         custom.putAll(table.customOverlay(c));
         Json.writeMap(g, custom);
         g.writeObjectFieldStart("tags");

@@ -8,7 +8,11 @@ import java.util.function.IntPredicate;
 
 import static org.intercomhub.sandbox.SearchQuery.Field;
 
-/** GET /contacts, POST /contacts/search, GET /contacts/{id}[/tags|/companies|/notes]. */
+/**
+ * GET /contacts, POST /contacts/search, GET /contacts/{id}[/tags|/companies|/notes]; the writes: POST /contacts,
+ * PUT and DELETE /contacts/{id}, POST /contacts/{id}/archive|unarchive, POST /contacts/{id}/companies and
+ * DELETE /contacts/{id}/companies/{company_id}. Search answers through the index lag ({@link SandboxWrites}).
+ */
 final class ContactEndpoints {
 
     static final int MAX_PER_PAGE = 150;
@@ -17,22 +21,24 @@ final class ContactEndpoints {
     private final RecordTable table;
     private final ContactGenerator gen;
     private final SearchQuery.Fields fields;
+    private final SandboxWrites writes;
 
     ContactEndpoints(SandboxWorkspace ws) {
         this.ws = ws;
         this.table = ws.contactsTable();
         this.gen = ws.contactGenerator();
+        this.writes = ws.writes();
         Map<String, Field> m = new LinkedHashMap<>();
         m.put("id", Field.string(SandboxIds::contact));
-        m.put("email", Field.string(gen::email));
-        m.put("role", Field.string(gen::role));
-        m.put("name", Field.string(gen::name));
-        m.put("external_id", Field.string(gen::externalId));
+        m.put("email", Field.string(i -> writes.indexed(i, "email", gen::email)));
+        m.put("role", Field.string(i -> writes.indexed(i, "role", gen::role)));
+        m.put("name", Field.string(i -> writes.indexed(i, "name", gen::name)));
+        m.put("external_id", Field.string(i -> writes.indexed(i, "external_id", gen::externalId)));
         m.put("created_at", Field.date(table::createdAt));
         m.put("updated_at", Field.date(table::updatedAt));
-        m.put("signed_up_at", Field.date(i -> nullable(gen.signedUpAt(i))));
-        m.put("last_seen_at", Field.date(i -> nullable(gen.lastSeenAt(i))));
-        this.fields = SearchQuery.of(m, gen::customAttributes);
+        m.put("signed_up_at", Field.date(i -> writes.indexedTime(i, "signed_up_at", k -> nullable(gen.signedUpAt(k)))));
+        m.put("last_seen_at", Field.date(i -> writes.indexedTime(i, "last_seen_at", k -> nullable(gen.lastSeenAt(k)))));
+        this.fields = SearchQuery.of(m, writes::indexedCustom);
     }
 
     private static long nullable(Long v) {
@@ -46,6 +52,9 @@ final class ContactEndpoints {
         }
         if (seg.length == 2 && seg[1].equals("search") && method.equals("POST")) {
             return search(req);
+        }
+        if (!method.equals("GET")) {
+            return write(req, seg);
         }
         if (method.equals("GET") && seg.length >= 2) {
             int i = SandboxIds.contactIndex(seg[1]);
@@ -102,8 +111,9 @@ final class ContactEndpoints {
         int perPage = pagination.has("per_page")
                 ? SandboxRequest.checkedInt("per_page", pagination.get("per_page").asText(), 1, MAX_PER_PAGE) : 50;
         String startingAfter = pagination.path("starting_after").isTextual() ? pagination.get("starting_after").asText() : null;
-        IntPredicate matches = SearchQuery.compile(body.get("query"), fields, SearchQuery.DateSemantics.CALENDAR_DAY,
+        IntPredicate query = SearchQuery.compile(body.get("query"), fields, SearchQuery.DateSemantics.CALENDAR_DAY,
                 ws.config().timezone());
+        IntPredicate matches = i -> writes.searchable(i) && query.test(i);
         return page(matches, key, ascending, perPage, startingAfter);
     }
 
@@ -115,6 +125,58 @@ final class ContactEndpoints {
         } finally {
             ws.readLock().unlock();
         }
+    }
+
+    private SandboxResponse write(SandboxRequest req, String[] seg) {
+        String method = req.method();
+        ws.writeLock().lock();
+        try {
+            if (seg.length == 1 && method.equals("POST")) {
+                int i = writes.createContact(req.json());
+                return SandboxResponse.ok(g -> gen.write(g, i));
+            }
+            if (seg.length < 2) {
+                return null;
+            }
+            int i = SandboxIds.contactIndex(seg[1]);
+            if (seg.length == 2 && method.equals("PUT")) {
+                writes.updateContact(i, req.json());
+                return SandboxResponse.ok(g -> gen.write(g, i));
+            }
+            if (seg.length == 2 && method.equals("DELETE")) {
+                String externalId = table.present(i) ? gen.externalId(i) : null;
+                writes.deleteContact(i);
+                return reference(seg[1], externalId, "deleted", true);
+            }
+            if (seg.length == 3 && method.equals("POST") && (seg[2].equals("archive") || seg[2].equals("unarchive"))) {
+                boolean archive = seg[2].equals("archive");
+                writes.archiveContact(i, archive);
+                return reference(seg[1], gen.externalId(i), "archived", archive);
+            }
+            if (seg.length == 3 && method.equals("POST") && seg[2].equals("companies")) {
+                int c = writes.attach(i, req.json());
+                return SandboxResponse.ok(g -> ws.companyGenerator().write(g, c));
+            }
+            if (seg.length == 4 && method.equals("DELETE") && seg[2].equals("companies")) {
+                int c = writes.detach(i, seg[3]);
+                return SandboxResponse.ok(g -> ws.companyGenerator().write(g, c));
+            }
+            return null;
+        } finally {
+            ws.writeLock().unlock();
+        }
+    }
+
+    /** {@code contact_archived}, {@code contact_unarchived}, {@code contact_deleted}: a contact reference plus a flag. */
+    private static SandboxResponse reference(String id, String externalId, String flag, boolean value) {
+        return SandboxResponse.ok(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "contact");
+            g.writeStringField("id", id);
+            Json.stringOrNull(g, "external_id", externalId);
+            g.writeBooleanField(flag, value);
+            g.writeEndObject();
+        });
     }
 
     private SandboxResponse tags(int i) {

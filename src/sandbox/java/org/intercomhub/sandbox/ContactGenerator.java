@@ -42,24 +42,43 @@ final class ContactGenerator {
 
     // ------------------------------------------------------------ searchable fields
 
-    String role(int i) { return chance(h(i, 10), 70) ? "user" : "lead"; }
+    String role(int i) {
+        if (table.hasField(i, "role")) return (String) table.field(i, "role");
+        return chance(h(i, 10), 70) ? "user" : "lead";
+    }
 
     String email(int i) {
+        if (table.hasField(i, "email")) return (String) table.field(i, "email");
         return pick(h(i, 11), ASCII_FIRST) + "." + pick(h(i, 12), ASCII_LAST) + "." + i + "@example.com";
     }
 
-    /** The name changes with every mutation (version) of the record. */
+    /** The name changes with every mutation (version) of the record, unless it was written through the API. */
     String name(int i) {
+        if (table.hasField(i, "name")) return (String) table.field(i, "name");
         int v = table.version(i);
         return pick(SeededRandom.hash(seed, SeededRandom.CONTACT, i, 11 + 1000 * v), SampleWords.FIRST_NAMES) + " "
                 + pick(h(i, 12), SampleWords.LAST_NAMES) + (v == 0 ? "" : " (v" + v + ")");
     }
 
-    String externalId(int i) { return "user".equals(role(i)) ? "user-" + i : null; }
+    String externalId(int i) {
+        if (table.hasField(i, "external_id")) return (String) table.field(i, "external_id");
+        return "user".equals(role(i)) ? "user-" + i : null;
+    }
 
-    Long signedUpAt(int i) { return "user".equals(role(i)) ? table.createdAt(i) : null; }
+    Long signedUpAt(int i) {
+        if (table.hasField(i, "signed_up_at")) return (Long) table.field(i, "signed_up_at");
+        return "user".equals(role(i)) && !table.isCreated(i) ? table.createdAt(i) : null;
+    }
 
-    Long lastSeenAt(int i) { return chance(h(i, 13), 85) ? between(i, 14) : null; }
+    Long lastSeenAt(int i) {
+        if (table.hasField(i, "last_seen_at")) return (Long) table.field(i, "last_seen_at");
+        return !table.isCreated(i) && chance(h(i, 13), 85) ? between(i, 14) : null;
+    }
+
+    /** A standard field as written through the API, else the generated value. */
+    private Object written(int i, String field, Object generated) {
+        return table.hasField(i, field) ? table.field(i, field) : generated;
+    }
 
     private long between(int i, int salt) {
         long created = table.createdAt(i);
@@ -72,16 +91,42 @@ final class ContactGenerator {
     /** Every 50th contact has 13 tags (more than the nested limit of 10); the rest 0 to 3. */
     int[] tagsOf(int i) {
         int tagCount = ws.config().tags();
-        if (tagCount == 0) {
+        if (tagCount == 0 || table.isCreated(i)) {
             return new int[0];
         }
         int n = i % 50 == 7 ? 13 : below(h(i, 20), 4);
         return distinctRun(n, tagCount, below(h(i, 21), tagCount), null);
     }
 
-    /** Every 97th contact belongs to 12 companies; leads to none; other users to 1 or 2. */
+    /**
+     * Every 97th contact belongs to 12 companies; leads to none; other users to 1 or 2. Attachments and
+     * detachments through the API replace the generated list; deleted companies drop out.
+     */
     int[] companiesOf(int i) {
+        int[] written = ws.writtenCompaniesOf(i);
+        int[] all = written != null ? written : generatedCompaniesOf(i);
+        RecordTable companies = ws.companiesTable();
+        int live = 0;
+        for (int c : all) {
+            if (companies.present(c)) live++;
+        }
+        if (live == all.length) {
+            return all;
+        }
+        int[] out = new int[live];
+        int k = 0;
+        for (int c : all) {
+            if (companies.present(c)) out[k++] = c;
+        }
+        return out;
+    }
+
+    /** The companies a contact was generated with (what the workspace's user counts start from). */
+    int[] generatedCompaniesOf(int i) {
         int[] populated = ws.populatedCompanies();
+        if (table.isCreated(i)) {
+            return new int[0];
+        }
         if (populated.length == 0 || "lead".equals(role(i))) {
             return new int[0];
         }
@@ -90,7 +135,7 @@ final class ContactGenerator {
     }
 
     /** 0 to 3 notes per contact. */
-    int notesCount(int i) { return below(h(i, 24), 4); }
+    int notesCount(int i) { return table.isCreated(i) ? 0 : below(h(i, 24), 4); }
 
     private static int[] distinctRun(int n, int of, int start, int[] mapping) {
         int count = Math.min(n, of);
@@ -108,6 +153,9 @@ final class ContactGenerator {
 
     /** Generated values (varying with the version) overlaid by values set through the workspace. */
     Map<String, Object> customAttributes(int i) {
+        if (table.isCreated(i)) {
+            return new LinkedHashMap<>(table.customOverlay(i));
+        }
         int v = table.version(i);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("plan", pick(SeededRandom.hash(seed, SeededRandom.CONTACT, i, 30 + 1000 * v), SampleWords.PLANS));
@@ -123,6 +171,10 @@ final class ContactGenerator {
     // ------------------------------------------------------------ JSON
 
     void write(JsonGenerator g, int i) throws IOException {
+        if (table.isCreated(i)) {
+            writeCreated(g, i);
+            return;
+        }
         String id = SandboxIds.contact(i);
         String role = role(i);
         g.writeStartObject();
@@ -131,11 +183,13 @@ final class ContactGenerator {
         g.writeStringField("workspace_id", ws.config().appId());
         Json.stringOrNull(g, "external_id", externalId(i));
         g.writeStringField("role", role);
-        g.writeStringField("email", email(i));
-        g.writeStringField("email_domain", "example.com");
-        Json.stringOrNull(g, "phone", chance(h(i, 40), 50) ? "+1555" + (1_000_000 + below(h(i, 41), 8_999_999)) : null);
-        g.writeStringField("name", name(i));
-        if (chance(h(i, 42), 60)) {
+        writeEmail(g, email(i));
+        Json.stringOrNull(g, "phone", (String) written(i, "phone",
+                chance(h(i, 40), 50) ? "+1555" + (1_000_000 + below(h(i, 41), 8_999_999)) : null));
+        Json.stringOrNull(g, "name", name(i));
+        if (table.hasField(i, "avatar")) {
+            writeAvatar(g, (String) table.field(i, "avatar"));
+        } else if (chance(h(i, 42), 60)) {
             g.writeObjectFieldStart("avatar");
             g.writeStringField("type", "avatar");
             g.writeStringField("image_url", "https://static.example.com/avatars/" + i + ".png");
@@ -143,15 +197,12 @@ final class ContactGenerator {
         } else {
             g.writeNullField("avatar");
         }
-        if (chance(h(i, 43), 70)) {
-            g.writeNumberField("owner_id", SandboxIds.adminNumber(below(h(i, 44), ws.config().admins())));
-        } else {
-            g.writeNullField("owner_id");
-        }
+        Json.longOrNull(g, "owner_id", (Long) written(i, "owner_id",
+                chance(h(i, 43), 70) ? SandboxIds.adminNumber(below(h(i, 44), ws.config().admins())) : null));
         writeSocialProfiles(g, i);
         g.writeBooleanField("has_hard_bounced", chance(h(i, 45), 3));
         g.writeBooleanField("marked_email_as_spam", chance(h(i, 46), 2));
-        g.writeBooleanField("unsubscribed_from_emails", chance(h(i, 47), 10));
+        g.writeBooleanField("unsubscribed_from_emails", (Boolean) written(i, "unsubscribed_from_emails", chance(h(i, 47), 10)));
         g.writeNumberField("created_at", table.createdAt(i));
         g.writeNumberField("updated_at", table.updatedAt(i));
         Json.longOrNull(g, "signed_up_at", signedUpAt(i));
@@ -191,6 +242,85 @@ final class ContactGenerator {
         Json.stringOrNull(g, "utm_source", chance(h(i, 69), 20) ? "newsletter" : null);
         Json.stringOrNull(g, "referrer", chance(h(i, 70), 30) ? "https://www.example.org/blog" : null);
         g.writeBooleanField("enabled_push_messaging", ios || android);
+        g.writeEndObject();
+    }
+
+    /**
+     * A contact created through the API: what was written, Intercom's defaults for the rest (no device, location,
+     * tags or notes), the companies it was attached to and only the custom attributes that were set.
+     */
+    private void writeCreated(JsonGenerator g, int i) throws IOException {
+        String id = SandboxIds.contact(i);
+        g.writeStartObject();
+        g.writeStringField("type", "contact");
+        g.writeStringField("id", id);
+        g.writeStringField("workspace_id", ws.config().appId());
+        Json.stringOrNull(g, "external_id", externalId(i));
+        g.writeStringField("role", role(i));
+        writeEmail(g, email(i));
+        Json.stringOrNull(g, "phone", (String) table.field(i, "phone"));
+        Json.stringOrNull(g, "name", name(i));
+        if (table.field(i, "avatar") != null) {
+            writeAvatar(g, (String) table.field(i, "avatar"));
+        } else {
+            g.writeNullField("avatar");
+        }
+        Json.longOrNull(g, "owner_id", (Long) table.field(i, "owner_id"));
+        g.writeObjectFieldStart("social_profiles");
+        g.writeStringField("type", "list");
+        g.writeArrayFieldStart("data");
+        g.writeEndArray();
+        g.writeEndObject();
+        g.writeBooleanField("has_hard_bounced", false);
+        g.writeBooleanField("marked_email_as_spam", false);
+        g.writeBooleanField("unsubscribed_from_emails", Boolean.TRUE.equals(table.field(i, "unsubscribed_from_emails")));
+        g.writeNumberField("created_at", table.createdAt(i));
+        g.writeNumberField("updated_at", table.updatedAt(i));
+        Json.longOrNull(g, "signed_up_at", signedUpAt(i));
+        Json.longOrNull(g, "last_seen_at", lastSeenAt(i));
+        for (String f : new String[] {"last_replied_at", "last_contacted_at", "last_email_opened_at",
+                "last_email_clicked_at", "language_override", "browser", "browser_version", "browser_language", "os"}) {
+            g.writeNullField(f);
+        }
+        g.writeObjectFieldStart("location");
+        g.writeStringField("type", "location");
+        for (String f : new String[] {"country", "region", "city", "country_code", "continent_code"}) {
+            g.writeNullField(f);
+        }
+        g.writeEndObject();
+        for (String os : new String[] {"android", "ios"}) {
+            for (String f : new String[] {"_app_name", "_app_version", "_device", "_os_version", "_sdk_version", "_last_seen_at"}) {
+                g.writeNullField(os + f);
+            }
+        }
+        g.writeFieldName("custom_attributes");
+        Json.writeMap(g, customAttributes(i));
+        writeTagRefs(g, i, id);
+        writeNoteRefs(g, i, id);
+        writeCompanyRefs(g, i, id);
+        writeEmptyRefList(g, "opted_out_subscription_types");
+        writeEmptyRefList(g, "opted_in_subscription_types");
+        g.writeNullField("utm_campaign");
+        g.writeNullField("utm_source");
+        g.writeNullField("referrer");
+        g.writeBooleanField("enabled_push_messaging", false);
+        g.writeEndObject();
+    }
+
+    private static void writeEmail(JsonGenerator g, String email) throws IOException {
+        Json.stringOrNull(g, "email", email);
+        Json.stringOrNull(g, "email_domain", email == null || email.indexOf('@') < 0 ? null
+                : email.substring(email.indexOf('@') + 1));
+    }
+
+    private static void writeAvatar(JsonGenerator g, String url) throws IOException {
+        if (url == null) {
+            g.writeNullField("avatar");
+            return;
+        }
+        g.writeObjectFieldStart("avatar");
+        g.writeStringField("type", "avatar");
+        g.writeStringField("image_url", url);
         g.writeEndObject();
     }
 

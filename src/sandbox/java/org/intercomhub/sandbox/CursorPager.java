@@ -21,7 +21,7 @@ final class CursorPager {
         long[] order = table.packedOrder(key);
         int total = 0;
         for (int i = 0; i < table.size(); i++) {
-            if (!table.isDeleted(i) && matches.test(i)) {
+            if (table.exists(i) && matches.test(i)) {
                 total++;
             }
         }
@@ -40,7 +40,7 @@ final class CursorPager {
         boolean more = false;
         for (; pos >= 0 && pos < order.length; pos += ascending ? 1 : -1) {
             int i = RecordTable.unpackIndex(order[pos]);
-            if (table.isDeleted(i) || !matches.test(i)) {
+            if (!table.exists(i) || !matches.test(i)) {
                 continue;
             }
             if (n == hits.length) {

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The mutable part of one collection, kept compact so that a workspace of 200,000 contacts costs a few MB:
- * timestamps and a version counter per record, a deletion bit set, and an overlay of explicitly set custom
- * attributes. Everything else about a record is regenerated from (seed, index, version).
+ * timestamps and a version counter per record, deletion and archive bit sets, an overlay of explicitly set custom
+ * attributes and one of standard fields written through the API. Everything else about a record is regenerated
+ * from (seed, index, version); records created through the API ({@link #isCreated}) have only what was written.
  *
  * <p>Not thread-safe on its own: {@link SandboxWorkspace} guards it with a read/write lock.
  */
@@ -26,6 +27,9 @@ final class RecordTable {
     private int[] version;
     private int size;
     private final BitSet deleted = new BitSet();
+    private final BitSet archived = new BitSet();
+    private final BitSet created = new BitSet();
+    private final Map<Integer, Map<String, Object>> fieldOverlay = new HashMap<>();
     private final Map<Integer, Long> deletedAt = new LinkedHashMap<>();
     private final Map<Integer, Map<String, Object>> customOverlay = new HashMap<>();
     private final Map<Integer, long[]> versionTimes = new HashMap<>();
@@ -73,8 +77,14 @@ final class RecordTable {
         return t == null ? new long[0] : t;
     }
     boolean isDeleted(int i) { return deleted.get(i); }
-    boolean exists(int i) { return i >= 0 && i < size && !deleted.get(i); }
-    int liveCount() { return size - deleted.cardinality(); }
+    /** Visible to reads: not deleted and not archived (archived contacts are hidden until unarchived). */
+    boolean exists(int i) { return i >= 0 && i < size && !deleted.get(i) && !archived.get(i); }
+    /** Not deleted, archived or not: what archive, unarchive and delete act on. */
+    boolean present(int i) { return i >= 0 && i < size && !deleted.get(i); }
+    boolean isArchived(int i) { return archived.get(i); }
+    /** Created through the API rather than generated. */
+    boolean isCreated(int i) { return created.get(i); }
+    int liveCount() { return size - deleted.cardinality() - archived.cardinality(); }
     long modCount() { return modCount; }
 
     void touch(int i, long now, boolean newVersion) {
@@ -89,9 +99,20 @@ final class RecordTable {
         modCount++;
     }
 
+    void markCreated(int i) {
+        created.set(i);
+        modCount++;
+    }
+
+    void setArchived(int i, boolean value) {
+        archived.set(i, value);
+        modCount++;
+    }
+
     void delete(int i, long now) {
         if (!deleted.get(i)) {
             deleted.set(i);
+            archived.clear(i);
             deletedAt.put(i, now);
             modCount++;
         }
@@ -103,6 +124,25 @@ final class RecordTable {
     void setCustomAttribute(int i, String name, Object value) {
         customOverlay.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(name, value);
         modCount++;
+    }
+
+    /** Sets a standard field written through the API (null is a value: the field was cleared). */
+    void setField(int i, String name, Object value) {
+        fieldOverlay.computeIfAbsent(i, k -> new LinkedHashMap<>()).put(name, value);
+        modCount++;
+    }
+
+    boolean hasField(int i, String name) {
+        if (fieldOverlay.isEmpty()) {
+            return false;
+        }
+        Map<String, Object> m = fieldOverlay.get(i);
+        return m != null && m.containsKey(name);
+    }
+
+    Object field(int i, String name) {
+        Map<String, Object> m = fieldOverlay.get(i);
+        return m == null ? null : m.get(name);
     }
 
     Map<String, Object> customOverlay(int i) {

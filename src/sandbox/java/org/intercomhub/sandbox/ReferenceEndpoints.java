@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** GET /segments, /tags, /admins, /teams, /data_attributes and /admins/activity_logs. */
+/** GET /segments, /tags, /admins, /teams, /data_attributes and /admins/activity_logs; POST /data_attributes. */
 final class ReferenceEndpoints {
 
     /** Standard (non-custom) contact attributes: name and data type. */
@@ -101,9 +101,11 @@ final class ReferenceEndpoints {
                             ? "; conversation attributes are listed by GET /conversations/attributes" : ""));
         }
         Map<String, String> added;
+        Map<String, String> addedCompany;
         ws.readLock().lock();
         try {
             added = new java.util.LinkedHashMap<>(ws.addedContactAttributes());
+            addedCompany = new java.util.LinkedHashMap<>(ws.addedCompanyAttributes());
         } finally {
             ws.readLock().unlock();
         }
@@ -111,38 +113,77 @@ final class ReferenceEndpoints {
             g.writeStartObject();
             g.writeStringField("type", "list");
             g.writeArrayFieldStart("data");
-            int id = 1;
             if (model == null || model.equals("contact")) {
-                id = writeModel(g, "contact", CONTACT_STANDARD, ContactGenerator.CUSTOM_ATTRIBUTES, added, archived, id);
+                writeModel(g, "contact", CONTACT_STANDARD, ContactGenerator.CUSTOM_ATTRIBUTES, added, archived, CONTACT_FIRST_ID);
             }
             if (model == null || model.equals("company")) {
                 writeModel(g, "company", COMPANY_STANDARD, new java.util.TreeMap<>(CompanyGenerator.CUSTOM_ATTRIBUTES),
-                        Map.of(), archived, 100);
+                        addedCompany, archived, COMPANY_FIRST_ID);
             }
             g.writeEndArray();
             g.writeEndObject();
         });
     }
 
-    private int writeModel(JsonGenerator g, String model, String[][] standard, Map<String, String> custom,
-                           Map<String, String> added, boolean includeArchived, int firstId) throws IOException {
+    /**
+     * POST /data_attributes: creates a custom attribute of a contact or company (refusals in
+     * {@link SandboxWrites#createDataAttribute}) and answers the {@code data_attribute} as the list shows it.
+     */
+    SandboxResponse createDataAttribute(SandboxRequest req) {
+        ws.writeLock().lock();
+        try {
+            String[] created = ws.writes().createDataAttribute(req.json(), names(CONTACT_STANDARD), names(COMPANY_STANDARD));
+            boolean contact = created[0].equals("contact");
+            Map<String, String> added = contact ? ws.addedContactAttributes() : ws.addedCompanyAttributes();
+            int position = new ArrayList<>(added.keySet()).indexOf(created[1]);
+            String description = req.json().path("description").asText("Custom attribute " + created[1]);
+            return SandboxResponse.ok(g -> writeAttribute(g, (contact ? CONTACT_FIRST_ID : COMPANY_FIRST_ID) + ADDED_OFFSET + position,
+                    created[0], created[1], "custom_attributes." + created[1], added.get(created[1]), true, false,
+                    description, ws.nowEpochSecond()));
+        } finally {
+            ws.writeLock().unlock();
+        }
+    }
+
+    private static java.util.Set<String> names(String[][] standard) {
+        java.util.Set<String> s = new java.util.HashSet<>();
+        for (String[] a : standard) {
+            s.add(a[0]);
+        }
+        return s;
+    }
+
+    private static final int CONTACT_FIRST_ID = 1;
+    private static final int COMPANY_FIRST_ID = 100;
+    /** Attributes added after generation get ids from here on (per model), so ids never shift. */
+    private static final int ADDED_OFFSET = 1000;
+
+    private void writeModel(JsonGenerator g, String model, String[][] standard, Map<String, String> custom,
+                            Map<String, String> added, boolean includeArchived, int firstId) throws IOException {
         for (String[] s : standard) {
             writeAttribute(g, null, model, s[0], s[0], s[1], false, false);
         }
         int id = firstId;
-        List<Map.Entry<String, String>> all = new ArrayList<>(custom.entrySet());
-        all.addAll(added.entrySet());
-        for (Map.Entry<String, String> e : all) {
+        for (Map.Entry<String, String> e : custom.entrySet()) {
             writeAttribute(g, id++, model, e.getKey(), "custom_attributes." + e.getKey(), e.getValue(), true, false);
         }
         if (includeArchived) {
-            writeAttribute(g, id++, model, "legacy_score", "custom_attributes.legacy_score", "integer", true, true);
+            writeAttribute(g, id, model, "legacy_score", "custom_attributes.legacy_score", "integer", true, true);
         }
-        return id;
+        int addedId = firstId + ADDED_OFFSET;
+        for (Map.Entry<String, String> e : added.entrySet()) {
+            writeAttribute(g, addedId++, model, e.getKey(), "custom_attributes." + e.getKey(), e.getValue(), true, false);
+        }
     }
 
     private void writeAttribute(JsonGenerator g, Integer id, String model, String name, String fullName, String type,
                                 boolean custom, boolean archived) throws IOException {
+        writeAttribute(g, id, model, name, fullName, type, custom, archived,
+                custom ? "Custom attribute " + name : "Standard " + model + " attribute", ws.generatedAt() - 700 * 86_400L);
+    }
+
+    private void writeAttribute(JsonGenerator g, Integer id, String model, String name, String fullName, String type,
+                                boolean custom, boolean archived, String description, long createdAt) throws IOException {
         g.writeStartObject();
         g.writeStringField("type", "data_attribute");
         if (id != null) {
@@ -152,7 +193,7 @@ final class ReferenceEndpoints {
         g.writeStringField("name", name);
         g.writeStringField("full_name", fullName);
         g.writeStringField("label", name.replace('_', ' '));
-        g.writeStringField("description", custom ? "Custom attribute " + name : "Standard " + model + " attribute");
+        g.writeStringField("description", description);
         g.writeStringField("data_type", type);
         g.writeBooleanField("api_writable", custom);
         g.writeBooleanField("messenger_writable", false);
@@ -160,8 +201,8 @@ final class ReferenceEndpoints {
         g.writeBooleanField("custom", custom);
         g.writeBooleanField("archived", archived);
         if (custom) {
-            g.writeNumberField("created_at", ws.generatedAt() - 700 * 86_400L);
-            g.writeNumberField("updated_at", ws.generatedAt() - 700 * 86_400L);
+            g.writeNumberField("created_at", createdAt);
+            g.writeNumberField("updated_at", createdAt);
             g.writeNumberField("admin_id", SandboxIds.adminNumber(0));
         }
         g.writeEndObject();

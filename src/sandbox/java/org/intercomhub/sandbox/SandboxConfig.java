@@ -1,6 +1,7 @@
 package org.intercomhub.sandbox;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
 
@@ -26,6 +27,7 @@ public final class SandboxConfig {
     private final String appId;
     private final int port;
     private final Clock clock;
+    private final Duration searchIndexLag;
 
     private SandboxConfig(Builder b) {
         this.seed = b.seed;
@@ -44,6 +46,10 @@ public final class SandboxConfig {
         this.appId = Objects.requireNonNull(b.appId, "appId");
         this.port = nonNegative("port", b.port);
         this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.searchIndexLag = Objects.requireNonNull(b.searchIndexLag, "searchIndexLag");
+        if (searchIndexLag.isNegative()) {
+            throw new IllegalArgumentException("searchIndexLag must be >= 0 but was " + searchIndexLag);
+        }
     }
 
     private static int nonNegative(String name, int value) {
@@ -79,6 +85,7 @@ public final class SandboxConfig {
         b.appId = appId;
         b.port = port;
         b.clock = clock;
+        b.searchIndexLag = searchIndexLag;
         return b;
     }
 
@@ -99,6 +106,12 @@ public final class SandboxConfig {
     public int port() { return port; }
     /** Clock of the workspace: "now" for generated timestamps, mutations, scroll expiry and rate-limit windows. */
     public Clock clock() { return clock; }
+    /**
+     * How long after a write through the API search still answers from the state before it (Intercom: "a few
+     * minutes"): a created contact is not found, an updated one is found by its old values. Lists and GETs are
+     * current at once.
+     */
+    public Duration searchIndexLag() { return searchIndexLag; }
 
     public SandboxConfig withSeed(long v) { Builder b = toBuilder(); b.seed = v; return b.build(); }
     public SandboxConfig withContacts(int v) { return toBuilder().contacts(v).build(); }
@@ -116,6 +129,7 @@ public final class SandboxConfig {
     public SandboxConfig withAppId(String v) { return toBuilder().appId(v).build(); }
     public SandboxConfig withPort(int v) { return toBuilder().port(v).build(); }
     public SandboxConfig withClock(Clock v) { return toBuilder().clock(v).build(); }
+    public SandboxConfig withSearchIndexLag(Duration v) { return toBuilder().searchIndexLag(v).build(); }
 
     @Override
     public String toString() {
@@ -123,7 +137,8 @@ public final class SandboxConfig {
                 + ", conversations=" + conversations + ", tags=" + tags + ", segments=" + segments
                 + ", admins=" + admins + ", teams=" + teams + ", tickets=" + tickets
                 + ", activityLogs=" + activityLogs + ", timezone=" + timezone
-                + ", rateLimitPer10s=" + rateLimitPer10s + ", appId=" + appId + ", port=" + port + "}";
+                + ", rateLimitPer10s=" + rateLimitPer10s + ", appId=" + appId + ", port=" + port
+                + ", searchIndexLag=" + searchIndexLag + "}";
     }
 
     public static final class Builder {
@@ -143,6 +158,7 @@ public final class SandboxConfig {
         private String appId = "sandbox-app";
         private int port = 0;
         private Clock clock = Clock.systemUTC();
+        private Duration searchIndexLag = Duration.ofMinutes(1);
 
         private Builder() {
         }
@@ -164,6 +180,7 @@ public final class SandboxConfig {
         public Builder appId(String v) { appId = v; return this; }
         public Builder port(int v) { port = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
+        public Builder searchIndexLag(Duration v) { searchIndexLag = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(this);

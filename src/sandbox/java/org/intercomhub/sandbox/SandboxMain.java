@@ -104,8 +104,9 @@ public final class SandboxMain {
                 case "--conversations": b.conversations(Integer.parseInt(value)); break;
                 case "--rate-limit": b.rateLimitPer10s(Integer.parseInt(value)); break;
                 case "--seed": b.seed(Long.parseLong(value)); break;
+                case "--search-lag-seconds": b.searchIndexLag(java.time.Duration.ofSeconds(Long.parseLong(value))); break;
                 default: throw new IllegalArgumentException("unknown flag " + flag
-                        + " (known: --port --contacts --companies --conversations --rate-limit --seed"
+                        + " (known: --port --contacts --companies --conversations --rate-limit --seed --search-lag-seconds"
                         + " --amplitude-port --crm-port --amplitude-throttle-percent --stub-key)");
             }
         }

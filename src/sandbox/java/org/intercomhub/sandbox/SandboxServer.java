@@ -45,6 +45,7 @@ public final class SandboxServer implements AutoCloseable {
     private final CompanyEndpoints companies;
     private final ConversationEndpoints conversations;
     private final ReferenceEndpoints reference;
+    private final EventEndpoints events;
 
     private SandboxServer(SandboxConfig config) throws IOException {
         this.config = config;
@@ -55,6 +56,7 @@ public final class SandboxServer implements AutoCloseable {
         this.companies = new CompanyEndpoints(workspace, scroll, faults);
         this.conversations = new ConversationEndpoints(workspace);
         this.reference = new ReferenceEndpoints(workspace);
+        this.events = new EventEndpoints(workspace);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.server = HttpServer.create(new InetSocketAddress(loopback, config.port()), 256);
         AtomicInteger threadNumber = new AtomicInteger();
@@ -177,7 +179,11 @@ public final class SandboxServer implements AutoCloseable {
             case "companies": return companies.route(req, seg);
             case "conversations": return conversations.routeConversations(req, seg);
             case "tickets": return conversations.routeTickets(req, seg);
+            case "events": return events.route(req, seg);
             default: break;
+        }
+        if (req.method().equals("POST") && req.path().equals("/data_attributes")) {
+            return reference.createDataAttribute(req);
         }
         if (!req.method().equals("GET")) {
             return null;

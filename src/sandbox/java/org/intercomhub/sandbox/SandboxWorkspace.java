@@ -43,8 +43,10 @@ public final class SandboxWorkspace {
     private final RecordTable tickets;
 
     private final int[] populatedCompanies;
-    private final int[] companyUserCount;
+    private int[] companyUserCount;
     private final Map<String, String> addedContactAttributes = new LinkedHashMap<>();
+    private final Map<String, String> addedCompanyAttributes = new LinkedHashMap<>();
+    private final SandboxWrites writes = new SandboxWrites(this);
     private final Map<String, Integer> mutationCursor = new LinkedHashMap<>();
 
     private final ContactGenerator contactGenerator;
@@ -120,7 +122,7 @@ public final class SandboxWorkspace {
     private int[] countCompanyUsers() {
         int[] counts = new int[config.companies()];
         for (int i = 0; i < config.contacts(); i++) {
-            for (int c : contactGenerator.companiesOf(i)) {
+            for (int c : contactGenerator.generatedCompaniesOf(i)) {
                 counts[c]++;
             }
         }
@@ -137,7 +139,21 @@ public final class SandboxWorkspace {
     RecordTable conversationsTable() { return conversations; }
     RecordTable ticketsTable() { return tickets; }
     int[] populatedCompanies() { return populatedCompanies; }
-    int companyUserCount(int company) { return companyUserCount[company]; }
+    int companyUserCount(int company) { return company < companyUserCount.length ? companyUserCount[company] : 0; }
+
+    /** Attach (+1) and detach (-1) through the API; grows with companies created through the API. */
+    void adjustCompanyUsers(int company, int delta) {
+        if (company >= companyUserCount.length) {
+            companyUserCount = java.util.Arrays.copyOf(companyUserCount, Math.max(company + 1, companyUserCount.length * 2));
+        }
+        companyUserCount[company] = Math.max(0, companyUserCount[company] + delta);
+    }
+
+    /** Companies of a contact as attached and detached through the API, or null when never changed. */
+    int[] writtenCompaniesOf(int contact) { return writes.companiesOf(contact); }
+
+    SandboxWrites writes() { return writes; }
+    Lock writeLock() { return lock.writeLock(); }
     ContactGenerator contactGenerator() { return contactGenerator; }
     CompanyGenerator companyGenerator() { return companyGenerator; }
     ConversationGenerator conversationGenerator() { return conversationGenerator; }
@@ -147,6 +163,11 @@ public final class SandboxWorkspace {
 
     Map<String, String> addedContactAttributes() {
         return addedContactAttributes;
+    }
+
+    /** Company attributes created through {@code POST /data_attributes}. */
+    Map<String, String> addedCompanyAttributes() {
+        return addedCompanyAttributes;
     }
 
     // ---------------------------------------------------------------- public API: time
@@ -214,7 +235,7 @@ public final class SandboxWorkspace {
         try {
             List<String> ids = new ArrayList<>();
             for (int c = 0; c < companies.size(); c++) {
-                if (companies.exists(c) && companyUserCount[c] == 0) {
+                if (companies.exists(c) && companyUserCount(c) == 0) {
                     ids.add(SandboxIds.company(c));
                 }
             }
@@ -269,6 +290,17 @@ public final class SandboxWorkspace {
             List<String> ids = new ArrayList<>();
             conversations.deletions().keySet().forEach(i -> ids.add(SandboxIds.conversation(i)));
             return ids;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Events submitted for a contact through {@code POST /events}, oldest first (empty for unknown ids). */
+    public List<ObjectNode> events(String contactId) {
+        int i = SandboxIds.contactIndex(contactId);
+        lock.readLock().lock();
+        try {
+            return writes.eventsOf(i);
         } finally {
             lock.readLock().unlock();
         }

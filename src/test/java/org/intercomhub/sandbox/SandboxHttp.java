@@ -47,6 +47,15 @@ final class SandboxHttp {
         return post(path, body.toString());
     }
 
+    Answer put(String path, String jsonBody) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonBody)).build());
+    }
+
+    Answer delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
     Answer getWithoutAuth(String pathAndQuery) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).GET().build());
     }
