@@ -231,13 +231,7 @@ final class ContactGenerator {
         Json.stringOrNull(g, "ios_os_version", ios ? "17.1" : null);
         Json.stringOrNull(g, "ios_sdk_version", ios ? "16.0.0" : null);
         Json.longOrNull(g, "ios_last_seen_at", ios ? between(i, 68) : null);
-        g.writeFieldName("custom_attributes");
-        Json.writeMap(g, customAttributes(i));
-        writeTagRefs(g, i, id);
-        writeNoteRefs(g, i, id);
-        writeCompanyRefs(g, i, id);
-        writeEmptyRefList(g, "opted_out_subscription_types");
-        writeEmptyRefList(g, "opted_in_subscription_types");
+        writeAttributesAndLists(g, i, id);
         Json.stringOrNull(g, "utm_campaign", chance(h(i, 69), 20) ? "spring-launch" : null);
         Json.stringOrNull(g, "utm_source", chance(h(i, 69), 20) ? "newsletter" : null);
         Json.stringOrNull(g, "referrer", chance(h(i, 70), 30) ? "https://www.example.org/blog" : null);
@@ -293,13 +287,7 @@ final class ContactGenerator {
                 g.writeNullField(os + f);
             }
         }
-        g.writeFieldName("custom_attributes");
-        Json.writeMap(g, customAttributes(i));
-        writeTagRefs(g, i, id);
-        writeNoteRefs(g, i, id);
-        writeCompanyRefs(g, i, id);
-        writeEmptyRefList(g, "opted_out_subscription_types");
-        writeEmptyRefList(g, "opted_in_subscription_types");
+        writeAttributesAndLists(g, i, id);
         g.writeNullField("utm_campaign");
         g.writeNullField("utm_source");
         g.writeNullField("referrer");
@@ -388,6 +376,17 @@ final class ContactGenerator {
             writeRef(g, "company", cid, "/companies/" + cid);
         }
         endRefList(g, "/contacts/" + id + "/companies", companies.length);
+    }
+
+    /** What generated and written contacts share: custom attributes, tag/note/company lists, subscriptions. */
+    private void writeAttributesAndLists(JsonGenerator g, int i, String id) throws IOException {
+        g.writeFieldName("custom_attributes");
+        Json.writeMap(g, customAttributes(i));
+        writeTagRefs(g, i, id);
+        writeNoteRefs(g, i, id);
+        writeCompanyRefs(g, i, id);
+        writeEmptyRefList(g, "opted_out_subscription_types");
+        writeEmptyRefList(g, "opted_in_subscription_types");
     }
 
     private static void writeEmptyRefList(JsonGenerator g, String field) throws IOException {
