@@ -134,7 +134,7 @@ abstract class BookkeepingMigrationContract {
         checkpoints.save("contacts", checkpoint);
         assertThat(checkpoints.load("contacts")).isEqualTo(checkpoint);
 
-        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertThat(board.tryStart("contacts")).isTrue();
         assertThat(board.markInterruptedRuns()).isEqualTo(1);
 
@@ -177,7 +177,7 @@ abstract class BookkeepingMigrationContract {
         CheckpointStore checkpoints = new CheckpointStore(jdbc, schema);
         assertThat(checkpoints.load("contacts")).isEqualTo(new Checkpoint(1_700_000_000L, 1_699_990_000L,
                 "cursor-after-page-7", 1_700_000_500L, Instant.ofEpochMilli(1_700_001_000_000L)));
-        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertThat(board.markInterruptedRuns()).isEqualTo(1);
         assertThat(count(name, "sync_runs", "state = 'succeeded' AND records = 1000")).isEqualTo(1);
         assertThat(count(name, "sync_runs", "state = 'interrupted' AND pages = 7")).isEqualTo(1);
