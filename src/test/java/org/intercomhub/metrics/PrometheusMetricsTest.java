@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.HubStart;
 import org.intercomhub.intercom.RateLimiter;
+import org.apache.camel.CamelContext;
 import org.intercomhub.sandbox.SandboxServer;
+import org.intercomhub.sandbox.WebhookSender;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.CollectionStatus;
 import org.intercomhub.sync.SyncStatusBoard;
@@ -39,6 +41,8 @@ class PrometheusMetricsTest {
     static final List<String> COLLECTIONS = List.of("contacts", "conversations", "deleted_conversations", "tickets",
             "activity_logs", "companies", "segments", "tags", "admins", "teams", "data_attributes");
 
+    static final String SECRET = "metrics-test-client-secret";
+
     static ConfigurableApplicationContext hub;
     static int port;
     static SandboxServer sandbox;
@@ -53,7 +57,9 @@ class PrometheusMetricsTest {
                 .arg("warehouse.url", "jdbc:h2:mem:metrics-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")
                 .arg("sync.contact-notes", "false")
                 .arg("intercom.max-retries", 0)
-                .arg("fanout.poll-interval-ms", 50);
+                .arg("fanout.poll-interval-ms", 50)
+                .arg("webhook.client-secret", SECRET)
+                .arg("webhook.poll-interval-ms", 50);
         COLLECTIONS.forEach(c -> start.arg("sync.collections." + c + ".cron", HubStart.NEVER));
         hub = start.run();
         port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
@@ -126,6 +132,55 @@ class PrometheusMetricsTest {
         assertThat(collections.path("contacts").path("errors").asLong()).isZero();
         assertThat(collections.path("contacts").path("records").asLong()).isEqualTo(60);
         assertThat(collections.path("contacts").path("pages").asLong()).isEqualTo(pages);
+    }
+
+    @Test
+    void webhookMetersCountReceivedByTopicRejectedByReasonAndTheInbox() throws Exception {
+        URI endpoint = URI.create("http://127.0.0.1:" + port + "/webhooks/intercom");
+        WebhookSender signed = new WebhookSender(sandbox.workspace(), "app_metrics", endpoint, SECRET);
+        WebhookSender badlySigned = new WebhookSender(sandbox.workspace(), "app_metrics", endpoint, "not-the-secret");
+        String company = sandbox.workspace().companyIds().get(0);
+
+        WebhookSender.Delivery accepted = signed.company("company.updated", company);
+        assertThat(accepted.status()).isEqualTo(200);
+        assertThat(badlySigned.company("company.updated", company).status()).isEqualTo(401);
+        JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+        String inbox = hub.getBean(BookkeepingSchema.class).table("webhook_inbox");
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM " + inbox + " WHERE processed_at IS NULL", Long.class) == 0);
+
+        Scrape scrape = Scrape.of(port);
+        assertThat(scrape.value("hub_webhook_received_total", "topic", "company.updated")).isEqualTo(1.0);
+        assertThat(scrape.value("hub_webhook_rejected_total", "reason", "bad_signature")).isEqualTo(1.0);
+        assertThat(scrape.find("hub_webhook_rejected_total", "reason", "missing_signature")).isEmpty();
+        assertThat(scrape.value("hub_webhook_processed_total")).isEqualTo(1.0);
+        assertThat(scrape.value("hub_webhook_inbox_backlog")).isZero();
+        assertThat(scrape.value("hub_webhook_inbox_oldest_age_seconds")).isZero();
+        assertThat(scrape.value("hub_webhook_last_received_seconds")).isPositive();
+
+        // processing stopped: the notification waits in the inbox, and the gauges show it
+        CamelContext camel = hub.getBean(CamelContext.class);
+        camel.getRouteController().stopRoute("webhook-process");
+        try {
+            WebhookSender.Delivery waiting = signed.company("company.created", company);
+            assertThat(waiting.status()).isEqualTo(200);
+            long receivedAt = jdbc.queryForObject("SELECT received_at FROM " + inbox + " WHERE notification_id = ?",
+                    Long.class, waiting.id());
+            Scrape stalled = Scrape.of(port);
+            double ageBound = (System.currentTimeMillis() - receivedAt) / 1000.0;
+            assertThat(stalled.value("hub_webhook_inbox_backlog")).isEqualTo(1.0);
+            assertThat(stalled.value("hub_webhook_inbox_oldest_age_seconds")).isBetween(0.0, ageBound);
+            assertThat(stalled.value("hub_webhook_received_total", "topic", "company.created")).isEqualTo(1.0);
+            JsonNode webhooks = syncStatus().path("webhooks");
+            assertThat(webhooks.path("inbox_backlog").asLong()).isEqualTo(1);
+            assertThat(webhooks.path("received").path("company.created").asLong()).isEqualTo(1);
+            assertThat(webhooks.path("rejected").path("bad_signature").asLong()).isEqualTo(1);
+        } finally {
+            camel.getRouteController().startRoute("webhook-process");
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM " + inbox + " WHERE processed_at IS NULL", Long.class) == 0);
+        assertThat(Scrape.of(port).value("hub_webhook_inbox_backlog")).isZero();
     }
 
     /** Starts a pull and waits for it to end; its final state. */
