@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.HubStart;
 import org.intercomhub.intercom.RateLimiter;
 import org.apache.camel.CamelContext;
+import org.intercomhub.sandbox.AmplitudeStub;
+import org.intercomhub.sandbox.CrmStub;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sandbox.WebhookSender;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -13,7 +15,10 @@ import org.intercomhub.sync.SyncStatusBoard;
 import org.intercomhub.sync.SyncTrigger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * {@code /actuator/prometheus}, fetched over HTTP from loopback (no token configured: loopback is admin), shows what
  * happened, with the same values {@code /sync/status} shows.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusMetricsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -72,6 +78,7 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    @Order(1)
     void pullMetersCountWhatTheRunsWroteAndSyncStatusShowsTheSame() throws Exception {
         SyncStatusBoard status = hub.getBean(SyncStatusBoard.class);
         assertThat(pull("contacts")).isEqualTo("succeeded");
@@ -135,6 +142,7 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    @Order(2)
     void webhookMetersCountReceivedByTopicRejectedByReasonAndTheInbox() throws Exception {
         URI endpoint = URI.create("http://127.0.0.1:" + port + "/webhooks/intercom");
         WebhookSender signed = new WebhookSender(sandbox.workspace(), "app_metrics", endpoint, SECRET);
@@ -181,6 +189,78 @@ class PrometheusMetricsTest {
         await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM " + inbox + " WHERE processed_at IS NULL", Long.class) == 0);
         assertThat(Scrape.of(port).value("hub_webhook_inbox_backlog")).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void branchMetersCountWhatEachDestinationTookRefusedAndStillHolds() throws Exception {
+        URI endpoint = URI.create("http://127.0.0.1:" + port + "/webhooks/intercom");
+        WebhookSender signed = new WebhookSender(sandbox.workspace(), "app_metrics", endpoint, SECRET);
+        AmplitudeStub amplitude = hub.getBean(AmplitudeStub.class);
+        CrmStub crm = hub.getBean(CrmStub.class);
+        JdbcTemplate jdbc = hub.getBean(JdbcTemplate.class);
+        BookkeepingSchema schema = hub.getBean(BookkeepingSchema.class);
+        String outbox = schema.table("branch_outbox");
+        String deadLetters = schema.table("dead_letters");
+        // the CRM refuses one company for good: a dead letter
+        String refused = sandbox.workspace().companyIds().get(1);
+        crm.rejectId(sandbox.workspace().company(refused).path("company_id").asText(), "name is reserved");
+        assertThat(signed.company("company.updated", refused).status()).isEqualTo(200);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+                jdbc.queryForObject("SELECT COUNT(*) FROM " + deadLetters + " WHERE branch = 'crm'", Long.class) == 1
+                        && jdbc.queryForObject("SELECT COUNT(*) FROM " + outbox, Long.class) == 0);
+
+        Scrape scrape = Scrape.of(port);
+        JsonNode destinations = syncStatus().path("destinations");
+        for (String branch : List.of("analytics", "crm")) {
+            JsonNode status = destinations.path(branch);
+            assertThat(scrape.value("hub_branch_sent_total", "branch", branch)).as(branch)
+                    .isEqualTo(status.path("sent").asDouble()).isPositive();
+            assertThat(scrape.value("hub_branch_failed_total", "branch", branch)).as(branch)
+                    .isEqualTo(status.path("failed").asDouble());
+            assertThat(scrape.value("hub_branch_dead_lettered_total", "branch", branch)).as(branch)
+                    .isEqualTo(status.path("dead_lettered").asDouble());
+            assertThat(scrape.sum("hub_branch_dropped_total", "branch", branch)).as(branch)
+                    .isEqualTo(status.path("dropped").asDouble());
+            assertThat(scrape.value("hub_branch_queue_depth", "branch", branch)).as(branch).isZero();
+            assertThat(scrape.value("hub_branch_queue_oldest_age_seconds", "branch", branch)).as(branch).isZero();
+            assertThat(status.path("waiting").asLong()).isZero();
+        }
+        // what the stub Amplitude received is what the branch counts as sent
+        assertThat(scrape.value("hub_branch_sent_total", "branch", "analytics")).isEqualTo(amplitude.ingestedCount());
+        assertThat(scrape.value("hub_branch_dead_lettered_total", "branch", "crm")).isEqualTo(1.0);
+        assertThat(scrape.value("hub_branch_failed_total", "branch", "crm")).isEqualTo(1.0);
+        assertThat(scrape.value("hub_branch_dead_letters", "branch", "crm")).isEqualTo(1.0);
+        assertThat(scrape.value("hub_branch_dead_letters", "branch", "analytics")).isZero();
+        assertThat(destinations.path("crm").path("dead_letters_now").asLong()).isEqualTo(1);
+
+        // the analytics branch stopped: what comes in waits in its queue, and the gauges show it
+        CamelContext camel = hub.getBean(CamelContext.class);
+        camel.getRouteController().stopRoute("analytics");
+        try {
+            assertThat(signed.company("company.updated", sandbox.workspace().companyIds().get(2)).status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM " + outbox + " WHERE branch = 'analytics'", Long.class) == 1);
+            Long queuedAt = jdbc.queryForObject("SELECT seq FROM " + outbox + " WHERE branch = 'analytics'",
+                    Long.class) / 1000;
+            // a new row does not refresh the cached reading (metrics.database-gauges-cache): the scrape shows it
+            // within that time
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    Scrape.of(port).value("hub_branch_queue_depth", "branch", "analytics") == 1.0);
+            Scrape stalled = Scrape.of(port);
+            double ageBound = (System.currentTimeMillis() - queuedAt) / 1000.0;
+            assertThat(stalled.value("hub_branch_queue_depth", "branch", "analytics")).isEqualTo(1.0);
+            assertThat(stalled.value("hub_branch_queue_oldest_age_seconds", "branch", "analytics"))
+                    .isBetween(0.0, ageBound);
+        } finally {
+            camel.getRouteController().startRoute("analytics");
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM " + outbox, Long.class) == 0);
+        Scrape drained = Scrape.of(port);
+        assertThat(drained.value("hub_branch_queue_depth", "branch", "analytics")).isZero();
+        assertThat(drained.value("hub_branch_sent_total", "branch", "analytics")).isEqualTo(amplitude.ingestedCount());
     }
 
     /** Starts a pull and waits for it to end; its final state. */

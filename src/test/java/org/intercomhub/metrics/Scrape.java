@@ -80,6 +80,11 @@ final class Scrape {
                 "no sample " + name + " " + List.of(labels) + " in the scrape:\n" + text));
     }
 
+    /** The sum over every sample with this name and these labels (0 when there is none, as a counter not yet hit). */
+    double sum(String name, String... labels) {
+        return samples.stream().filter(s -> s.name().equals(name) && has(s, labels)).mapToDouble(Sample::value).sum();
+    }
+
     private static boolean has(Sample sample, String... labels) {
         for (int i = 0; i < labels.length; i += 2) {
             if (!labels[i + 1].equals(sample.labels().get(labels[i]))) {

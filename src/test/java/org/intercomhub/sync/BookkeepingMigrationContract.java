@@ -8,7 +8,7 @@ import org.intercomhub.fanout.Branch;
 import org.intercomhub.fanout.BranchOutbox;
 import org.intercomhub.fanout.BranchRunner;
 import org.intercomhub.fanout.DeadLetters;
-import org.intercomhub.fanout.DestinationStats;
+import org.intercomhub.fanout.BranchMeters;
 import org.intercomhub.fanout.Outcome;
 import org.intercomhub.fanout.RecordJson;
 import org.intercomhub.pull.Checkpoint;
@@ -273,7 +273,7 @@ abstract class BookkeepingMigrationContract {
     }
 
     private BranchRunner runner(RecordingBranch branch, BranchOutbox outbox, DeadLetters deadLetters) {
-        return new BranchRunner(List.of(branch), outbox, deadLetters, new DestinationStats(),
+        return new BranchRunner(List.of(branch), outbox, deadLetters, new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 new BranchRunner.Policy(10, 3, Duration.ZERO, Duration.ZERO), clock);
     }
 
