@@ -131,7 +131,8 @@ class PrometheusMetricsTest {
         assertThat(scrape.value("hub_intercom_rate_throttled_total")).isZero();
 
         // Camel's route metrics are in the same registry
-        assertThat(scrape.text).contains("camel_exchanges_total{").contains("routeId=\"pull-contacts\"");
+        assertThat(scrape.text).contains("camel_exchanges_total{").contains("camel_exchanges_failed_total{")
+                .contains("routeId=\"pull-contacts\"");
 
         // /sync/status reads the same meters
         JsonNode collections = syncStatus().path("collections");
