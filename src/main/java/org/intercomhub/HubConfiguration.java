@@ -20,6 +20,9 @@ import org.intercomhub.sync.CheckpointStore;
 import org.intercomhub.sync.SyncApi;
 import org.intercomhub.sync.SyncProperties;
 import org.intercomhub.sync.SyncStatusBoard;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.intercomhub.sync.SyncTrigger;
 import org.intercomhub.warehouse.SqlDialect;
 import org.intercomhub.warehouse.TableManager;
@@ -58,9 +61,26 @@ public class HubConfiguration {
         return intercom.toSettings();
     }
 
+    /**
+     * The limiter shared by every Intercom call, and its meters: {@code hub.intercom.rate.budget} (requests left in the
+     * current window after the reserve, -1 while unknown), {@code hub.intercom.rate.limit}, {@code
+     * hub.intercom.rate.waited} (seconds callers spent waiting for a window to reset) and {@code
+     * hub.intercom.rate.throttled} (429 answers).
+     */
     @Bean
-    public RateLimiter rateLimiter(IntercomSettings settings) {
-        return RateLimiter.forSettings(settings);
+    public RateLimiter rateLimiter(IntercomSettings settings, MeterRegistry meters) {
+        RateLimiter limiter = RateLimiter.forSettings(settings);
+        Gauge.builder("hub.intercom.rate.budget", limiter, RateLimiter::budgetRemaining)
+                .description("Intercom requests this app may still send in the current window (-1: unknown)")
+                .register(meters);
+        Gauge.builder("hub.intercom.rate.limit", limiter, RateLimiter::limit)
+                .description("X-RateLimit-Limit as Intercom last reported it (-1: unknown)").register(meters);
+        FunctionCounter.builder("hub.intercom.rate.waited", limiter, l -> l.waitedMillis() / 1000.0)
+                .baseUnit("seconds").description("Time spent waiting for Intercom's rate-limit window to reset")
+                .register(meters);
+        FunctionCounter.builder("hub.intercom.rate.throttled", limiter, RateLimiter::throttledCount)
+                .description("429 answers from Intercom").register(meters);
+        return limiter;
     }
 
     @Bean
@@ -97,8 +117,9 @@ public class HubConfiguration {
 
     @Bean
     public SyncStatusBoard syncStatusBoard(CheckpointStore checkpoints, JdbcTemplate jdbc, BookkeepingSchema schema,
-                                           Clock clock) {
-        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+                                           Clock clock, MeterRegistry meters, PullSchedules schedules) {
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, meters);
+        schedules.collections().forEach((collection, schedule) -> board.schedule(collection, schedule.cron()));
         int interrupted = board.markInterruptedRuns();
         if (interrupted > 0) {
             log.info("{} runs were interrupted when the hub last stopped; they resume from their checkpoints",

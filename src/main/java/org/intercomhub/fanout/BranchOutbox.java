@@ -113,7 +113,25 @@ public class BranchOutbox {
                 attempts, nextAttemptAt, error, clock.millis(), entry.id());
     }
 
-    /** Rows waiting per branch, for the status page. */
+    /** A branch's queue: how many rows, and when the oldest was queued (epoch millis, null when empty). */
+    public record Queue(long rows, Long oldestQueuedAt) {
+        public static final Queue EMPTY = new Queue(0, null);
+    }
+
+    /**
+     * One query (on the branch_outbox_due index) for both queue gauges. A row's {@code seq} is the clock in
+     * microseconds when it was queued (moved on by one where rows come faster), so the smallest is when the oldest
+     * waiting row was queued.
+     */
+    public Queue queue(String branch) {
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(seq) FROM " + table + " WHERE branch = ?", (rs, n) -> {
+            long rows = rs.getLong(1);
+            long seq = rs.getLong(2);
+            return new Queue(rows, rs.wasNull() ? null : seq / 1000);
+        }, branch);
+    }
+
+    /** Rows waiting per branch. */
     public Map<String, Long> backlog(String branch) {
         Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE branch = ?", Long.class, branch);
         Map<String, Long> backlog = new LinkedHashMap<>();

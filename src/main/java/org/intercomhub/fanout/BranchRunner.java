@@ -29,11 +29,11 @@ public class BranchRunner {
     private final Map<String, Branch> branches = new LinkedHashMap<>();
     private final BranchOutbox outbox;
     private final DeadLetters deadLetters;
-    private final DestinationStats stats;
+    private final BranchMeters stats;
     private final Policy policy;
     private final Clock clock;
 
-    public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, DestinationStats stats,
+    public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, BranchMeters stats,
                         Policy policy, Clock clock) {
         branches.forEach(b -> this.branches.put(b.name(), b));
         this.outbox = outbox;
@@ -104,7 +104,9 @@ public class BranchRunner {
      * and replayed too). Returns how many rows were settled.
      */
     public int settle(Due due, List<Outcome> outcomes) {
-        return outbox.inOneTransaction(() -> settleRows(due, outcomes));
+        int settled = outbox.inOneTransaction(() -> settleRows(due, outcomes));
+        stats.queueChanged(due.getBranch()); // committed: the queue gauges read it afresh
+        return settled;
     }
 
     private int settleRows(Due due, List<Outcome> outcomes) {

@@ -14,11 +14,14 @@ import org.intercomhub.sync.SyncApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +70,8 @@ public class FanoutConfiguration {
     }
 
     @Bean
-    public DestinationStats destinationStats(SyncApi syncApi) {
-        DestinationStats stats = new DestinationStats();
+    public BranchMeters branchMeters(SyncApi syncApi, MeterRegistry meters) {
+        BranchMeters stats = new BranchMeters(meters);
         syncApi.addSection("destinations", stats::snapshot);
         return stats;
     }
@@ -79,7 +82,7 @@ public class FanoutConfiguration {
 
     @Bean
     public Branches branches(AnalyticsProperties analytics, CrmProperties crm, List<Branch> all,
-                             DestinationStats stats, CamelContext camel) {
+                             BranchMeters stats, CamelContext camel) {
         Map<String, Boolean> switched = Map.of("analytics", analytics.active(), "crm", crm.active());
         if (!analytics.active()) {
             log.info(analytics.enabled() == null
@@ -115,26 +118,23 @@ public class FanoutConfiguration {
 
     @Bean
     public BranchOutbox branchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, Branches branches,
-                                     DestinationStats stats) {
+                                     BranchMeters stats) {
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, branches.enabled());
         return outbox;
     }
 
     @Bean
-    public DeadLetters deadLetters(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, DestinationStats stats,
-                                   BranchOutbox outbox) {
+    public DeadLetters deadLetters(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, BranchMeters stats,
+                                   BranchOutbox outbox,
+                                   @Value("${metrics.database-gauges-cache:5s}") Duration gaugeCache) {
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, clock);
-        stats.backlogFrom(branch -> {
-            java.util.Map<String, Long> backlog = new java.util.LinkedHashMap<>(outbox.backlog(branch));
-            backlog.put("dead_letters_now", deadLetters.count(branch));
-            return backlog;
-        });
+        stats.queuesFrom(new BranchMeters.QueueReader(outbox, deadLetters, clock, gaugeCache));
         return deadLetters;
     }
 
     @Bean
     public BranchRunner branchRunner(Branches branches, BranchOutbox outbox, DeadLetters deadLetters,
-                                     DestinationStats stats, Clock clock, FanoutProperties fanout) {
+                                     BranchMeters stats, Clock clock, FanoutProperties fanout) {
         return new BranchRunner(branches.all(), outbox, deadLetters, stats, fanout.policy(), clock);
     }
 

@@ -1,10 +1,16 @@
 package org.intercomhub.sync;
 
+import io.micrometer.core.instrument.Counter;
+
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What one collection's pull is doing or last did; a snapshot is what {@code GET /sync/status} shows. */
+/**
+ * What one collection's pull is doing or last did; a snapshot is what {@code GET /sync/status} shows. Its records and
+ * pages are those of the current or last run (they are written to the run history); the counts since start-up are
+ * meters ({@link SyncStatusBoard}), and {@code errors} reads the {@code hub.pull.failures} counter.
+ */
 public final class CollectionStatus {
 
     public enum State { IDLE, RUNNING, SUCCEEDED, FAILED, DISABLED }
@@ -16,17 +22,20 @@ public final class CollectionStatus {
     private State state = State.IDLE;
     private Instant lastRunStartedAt;
     private Instant lastRunEndedAt;
+    private Instant lastSucceededAt;
     private long records;
     private long pages;
-    private long errors;
+    /** The {@code hub.pull.failures} counter of this collection. */
+    private final Counter failures;
     private String lastError;
     /** Records of the last run that were deleted or merged between their listing and their detail call, by reason. */
     private final Map<String, Long> vanished = new TreeMap<>();
     /** When a manual run was asked for and its job has not started yet (0 = none): a second ask is refused. */
     private long claimedAtMillis;
 
-    CollectionStatus(String collection) {
+    CollectionStatus(String collection, Counter failures) {
         this.collection = collection;
+        this.failures = failures;
     }
 
     synchronized boolean tryStart(Instant now) {
@@ -65,12 +74,13 @@ public final class CollectionStatus {
     synchronized void finish(Instant now) {
         state = State.SUCCEEDED;
         lastRunEndedAt = now;
+        lastSucceededAt = now;
     }
 
     synchronized void fail(Instant now, String error) {
         state = State.FAILED;
         lastRunEndedAt = now;
-        errors++;
+        failures.increment();
         lastError = error;
     }
 
@@ -84,9 +94,25 @@ public final class CollectionStatus {
         return state == State.RUNNING;
     }
 
+    String collection() {
+        return collection;
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized Instant lastRunStartedAt() {
+        return lastRunStartedAt;
+    }
+
+    synchronized Instant lastSucceededAt() {
+        return lastSucceededAt;
+    }
+
     public synchronized Snapshot snapshot(Object checkpoint) {
         return new Snapshot(collection, state.name().toLowerCase(), lastRunStartedAt, lastRunEndedAt, records, pages,
-                Map.copyOf(vanished), errors, lastError, checkpoint);
+                Map.copyOf(vanished), (long) failures.count(), lastError, checkpoint);
     }
 
     /** @param skippedVanished records skipped because they were gone by their detail call, by reason */

@@ -1,11 +1,20 @@
 package org.intercomhub.sync;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.intercomhub.pull.Checkpoint;
+import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Live state of every collection's pull, and the run history table behind it. Also the guard that keeps one run of a
  * collection at a time in this instance.
+ *
+ * <p>Its meters, tagged {@code collection} (README "Metrics"): counters {@code hub.pull.records},
+ * {@code hub.pull.pages} and {@code hub.pull.failures}; the timer {@code hub.pull.duration} (tag {@code outcome}:
+ * succeeded | failed); gauges {@code hub.pull.last.success} (epoch seconds of the last successful run's end, 0 before
+ * one) and {@code hub.pull.lateness} (seconds since the run the schedule asked for should have started, 0 when on
+ * time, running or switched off).
  */
 public class SyncStatusBoard {
 
@@ -25,13 +40,76 @@ public class SyncStatusBoard {
     private final JdbcTemplate jdbc;
     private final String runsTable;
     private final Clock clock;
+    private final MeterRegistry meters;
+    /** Each scheduled collection's Quartz cron (sync.collections), for its lateness. */
+    private final Map<String, CronExpression> schedules = new ConcurrentHashMap<>();
+    /** Lateness of a collection that never ran counts from here. */
+    private final Instant createdAt;
     private volatile boolean summaryPending;
 
-    public SyncStatusBoard(CheckpointStore checkpoints, JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
+    public SyncStatusBoard(CheckpointStore checkpoints, JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock,
+                           MeterRegistry meters) {
         this.checkpoints = checkpoints;
         this.jdbc = jdbc;
         this.runsTable = schema.table("sync_runs");
         this.clock = clock;
+        this.meters = meters;
+        this.createdAt = clock.instant();
+    }
+
+    /**
+     * The collection's cron from sync.collections: its lateness is measured against it. A cron Quartz cannot read is
+     * left out here; start-up refuses it naming the key (PullRoutes).
+     */
+    public void schedule(String collection, String cron) {
+        try {
+            schedules.put(collection, new CronExpression(cron));
+        } catch (ParseException e) {
+            log.debug("{}: cron '{}' unreadable; start-up reports it", collection, cron);
+        }
+        of(collection);
+    }
+
+    private CollectionStatus register(String collection) {
+        Counter failures = Counter.builder("hub.pull.failures").tag("collection", collection)
+                .description("Pull runs that failed").register(meters);
+        Counter.builder("hub.pull.records").tag("collection", collection)
+                .description("Records written to the warehouse by pulls").register(meters);
+        Counter.builder("hub.pull.pages").tag("collection", collection)
+                .description("Pages committed by pulls").register(meters);
+        CollectionStatus status = new CollectionStatus(collection, failures);
+        Gauge.builder("hub.pull.last.success", status, s -> s.lastSucceededAt() == null ? 0
+                        : s.lastSucceededAt().toEpochMilli() / 1000.0)
+                .tag("collection", collection).baseUnit("seconds")
+                .description("When the last successful run ended, epoch seconds (0: none since start-up)")
+                .register(meters);
+        Gauge.builder("hub.pull.lateness", status, this::lateness)
+                .tag("collection", collection).baseUnit("seconds")
+                .description("Seconds since the run the schedule asked for should have started; 0 when on time")
+                .register(meters);
+        return status;
+    }
+
+    private double lateness(CollectionStatus status) {
+        CronExpression cron = schedules.get(status.collection());
+        CollectionStatus.State state = status.state();
+        if (cron == null || state == CollectionStatus.State.RUNNING || state == CollectionStatus.State.DISABLED) {
+            return 0;
+        }
+        Instant since = status.lastRunStartedAt() == null ? createdAt : status.lastRunStartedAt();
+        return lateSeconds(cron, since, clock.instant());
+    }
+
+    /**
+     * How late the run after {@code lastStart} is at {@code now}: seconds since the first time the cron fires after
+     * the last run started, 0 when that time is still to come.
+     */
+    static long lateSeconds(CronExpression cron, Instant lastStart, Instant now) {
+        Date due = cron.getNextValidTimeAfter(Date.from(lastStart));
+        if (due == null || !now.isAfter(due.toInstant())) {
+            return 0;
+        }
+        return Duration.between(due.toInstant(), now).toSeconds();
     }
 
     /** Runs that were going when the process stopped will not end by themselves; their checkpoints resume them. */
@@ -41,7 +119,7 @@ public class SyncStatusBoard {
     }
 
     public CollectionStatus of(String collection) {
-        return collections.computeIfAbsent(collection, CollectionStatus::new);
+        return collections.computeIfAbsent(collection, this::register);
     }
 
     /** Reserves a manual run: false when one is running or already asked for. */
@@ -63,6 +141,8 @@ public class SyncStatusBoard {
 
     public void page(String collection, int records) {
         of(collection).page(records);
+        meters.counter("hub.pull.records", "collection", collection).increment(records);
+        meters.counter("hub.pull.pages", "collection", collection).increment();
     }
 
     /** A listed record was deleted or merged before its detail call: skipped, counted by reason. */
@@ -73,12 +153,15 @@ public class SyncStatusBoard {
     public void finish(String collection) {
         CollectionStatus status = of(collection);
         status.finish(clock.instant());
+        timeRun(status, "succeeded");
         endRun(collection, "succeeded", null);
         logSummaryIfIdle();
     }
 
     public void fail(String collection, String error) {
-        of(collection).fail(clock.instant(), error);
+        CollectionStatus status = of(collection);
+        status.fail(clock.instant(), error);
+        timeRun(status, "failed");
         endRun(collection, "failed", error);
         logSummaryIfIdle();
     }
@@ -117,6 +200,16 @@ public class SyncStatusBoard {
             result.put(name, of(name).snapshot(checkpoint == Checkpoint.NONE ? null : checkpoint));
         });
         return result;
+    }
+
+    private void timeRun(CollectionStatus status, String outcome) {
+        CollectionStatus.Snapshot run = status.snapshot(null);
+        if (run.lastRunStartedAt() == null || run.lastRunEndedAt() == null) {
+            return; // failed before it started (no run to time)
+        }
+        Timer.builder("hub.pull.duration").tag("collection", status.collection()).tag("outcome", outcome)
+                .description("Pull run duration").register(meters)
+                .record(Duration.between(run.lastRunStartedAt(), run.lastRunEndedAt()));
     }
 
     private void endRun(String collection, String state, String error) {

@@ -6,12 +6,15 @@ import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** Wires the beans of routes/intercom-webhook.camel.yaml from the {@code webhook:} section of application.yaml. */
 @Configuration
@@ -33,17 +36,16 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookStats webhookStats(Clock clock, SyncApi syncApi) {
-        WebhookStats stats = new WebhookStats(clock);
-        syncApi.addSection("webhooks", stats::snapshot);
-        return stats;
+    public WebhookMeters webhookMeters(MeterRegistry meters, Clock clock, WebhookInbox inbox, SyncApi syncApi,
+                                       @Value("${metrics.database-gauges-cache:5s}") Duration gaugeCache) {
+        WebhookMeters webhookMeters = new WebhookMeters(meters, clock, inbox, gaugeCache);
+        syncApi.addSection("webhooks", webhookMeters::snapshot);
+        return webhookMeters;
     }
 
     @Bean
-    public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, WebhookStats stats) {
-        WebhookInbox inbox = new WebhookInbox(jdbc, schema, clock);
-        stats.backlogFrom(inbox::backlog);
-        return inbox;
+    public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
+        return new WebhookInbox(jdbc, schema, clock);
     }
 
     @Bean
@@ -52,12 +54,12 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookRequests webhookRequests(WebhookSettings settings, WebhookStats stats, ObjectMapper json) {
+    public WebhookRequests webhookRequests(WebhookSettings settings, WebhookMeters stats, ObjectMapper json) {
         return new WebhookRequests(settings, stats, json);
     }
 
     @Bean
-    public WebhookReceiver webhookReceiver(WebhookInbox inbox, WebhookStats stats) {
+    public WebhookReceiver webhookReceiver(WebhookInbox inbox, WebhookMeters stats) {
         return new WebhookReceiver(inbox, stats);
     }
 
@@ -67,7 +69,7 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookProcessor webhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookStats stats,
+    public WebhookProcessor webhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters stats,
                                              WebhookSettings settings, ObjectMapper json, Clock clock) {
         return new WebhookProcessor(inbox, topics, stats, settings, json, clock);
     }

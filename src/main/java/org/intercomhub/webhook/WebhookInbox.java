@@ -81,6 +81,21 @@ public class WebhookInbox {
         return count == null ? 0 : count;
     }
 
+    /** The unprocessed rows: how many, and when the oldest arrived (null when none). */
+    public record Backlog(long rows, Long oldestReceivedAt) {
+        public static final Backlog NONE = new Backlog(0, null);
+    }
+
+    /** One query for both inbox gauges (on the webhook_inbox_pending index). */
+    public Backlog pending() {
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(received_at) FROM " + table + " WHERE processed_at IS NULL",
+                (rs, n) -> {
+                    long rows = rs.getLong(1);
+                    long oldest = rs.getLong(2);
+                    return new Backlog(rows, rs.wasNull() ? null : oldest);
+                });
+    }
+
     /** Drops processed rows older than the retention; a redelivery after that would be processed again. */
     public int purgeProcessedBefore(long epochMillis) {
         return jdbc.update("DELETE FROM " + table + " WHERE processed_at IS NOT NULL AND processed_at < ?",

@@ -22,13 +22,13 @@ public class WebhookProcessor {
 
     private final WebhookInbox inbox;
     private final WebhookTopics topics;
-    private final WebhookStats stats;
+    private final WebhookMeters stats;
     private final WebhookSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
     private volatile long lastPurge;
 
-    public WebhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookStats stats, WebhookSettings settings,
+    public WebhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters stats, WebhookSettings settings,
                             ObjectMapper json, Clock clock) {
         this.inbox = inbox;
         this.topics = topics;

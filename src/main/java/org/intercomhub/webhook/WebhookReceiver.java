@@ -6,9 +6,9 @@ import org.apache.camel.Exchange;
 public class WebhookReceiver {
 
     private final WebhookInbox inbox;
-    private final WebhookStats stats;
+    private final WebhookMeters stats;
 
-    public WebhookReceiver(WebhookInbox inbox, WebhookStats stats) {
+    public WebhookReceiver(WebhookInbox inbox, WebhookMeters stats) {
         this.inbox = inbox;
         this.stats = stats;
     }

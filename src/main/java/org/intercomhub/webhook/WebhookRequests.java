@@ -29,10 +29,10 @@ public class WebhookRequests {
     static final String DUPLICATE = "IntercomHubWebhookDuplicate";
 
     private final WebhookSettings settings;
-    private final WebhookStats stats;
+    private final WebhookMeters stats;
     private final ObjectMapper json;
 
-    public WebhookRequests(WebhookSettings settings, WebhookStats stats, ObjectMapper json) {
+    public WebhookRequests(WebhookSettings settings, WebhookMeters stats, ObjectMapper json) {
         this.settings = settings;
         this.stats = stats;
         this.json = json;

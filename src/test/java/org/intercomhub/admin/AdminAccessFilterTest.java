@@ -95,8 +95,8 @@ class AdminAccessFilterTest {
             assertThat(call(tokens, "GET", path, "10.1.2.3", "Bearer " + FIRST).principal()).isEqualTo("admin");
         }
         // exact paths only: everything under or beside them is admin
-        for (String path : List.of("/actuator", "/actuator/health/db", "/actuator/env", "/webhooks/intercom/x",
-                "/webhooks", "/", "/error")) {
+        for (String path : List.of("/actuator", "/actuator/prometheus", "/actuator/health/db", "/actuator/env",
+                "/webhooks/intercom/x", "/webhooks", "/", "/error")) {
             assertThat(call(tokens, "GET", path, "10.1.2.3", null).reached()).as(path).isFalse();
         }
     }

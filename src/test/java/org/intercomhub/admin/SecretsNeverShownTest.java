@@ -95,6 +95,7 @@ class SecretsNeverShownTest {
                         new AdminHttp.Call("GET", "/actuator/health", null, 200),
                         new AdminHttp.Call("GET", "/actuator/health/liveness", null, 200),
                         new AdminHttp.Call("GET", "/actuator/health/readiness", null, 200),
+                        new AdminHttp.Call("GET", "/actuator/prometheus", null, 200),
                         new AdminHttp.Call("GET", "/actuator/env", null, 404),
                         new AdminHttp.Call("GET", "/actuator/configprops", null, 404),
                         new AdminHttp.Call("GET", "/no-such-path", null, 404),

@@ -6,7 +6,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.intercomhub.IntercomHubApplication;
-import org.intercomhub.fanout.DestinationStats;
+import org.intercomhub.fanout.BranchMeters;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
 import org.intercomhub.record.RecordMapper;
@@ -105,7 +105,7 @@ class CrmRouteEditTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    DestinationStats stats;
+    BranchMeters stats;
 
     static CanonicalRecord contact(String id, String externalId, String email) throws Exception {
         return new RecordMapper().toRecord("contacts", JSON.readTree("""

@@ -26,7 +26,7 @@ public final class BranchRoutes implements AutoCloseable {
     private final DefaultCamelContext camel = new DefaultCamelContext();
     private final BranchOutbox outbox;
     private final DeadLetters deadLetters;
-    private final DestinationStats stats = new DestinationStats();
+    private final BranchMeters stats = new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     private final BranchRunner runner;
 
     private BranchRoutes(String routeFile, Map<String, String> settings, String beanName, RoutedBranch branch) {
@@ -77,7 +77,7 @@ public final class BranchRoutes implements AutoCloseable {
         return deadLetters;
     }
 
-    public DestinationStats stats() {
+    public BranchMeters stats() {
         return stats;
     }
 

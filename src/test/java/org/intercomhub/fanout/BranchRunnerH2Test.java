@@ -56,7 +56,7 @@ class BranchRunnerH2Test {
         ScriptedBranch branch = new ScriptedBranch();
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, Clock.systemUTC());
-        DestinationStats stats = new DestinationStats();
+        BranchMeters stats = new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         BranchRunner runner = new BranchRunner(List.of(branch), outbox, deadLetters, stats,
                 new BranchRunner.Policy(2, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
 

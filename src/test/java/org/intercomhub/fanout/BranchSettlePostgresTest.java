@@ -48,7 +48,7 @@ class BranchSettlePostgresTest {
         ScriptedBranch branch = new ScriptedBranch();
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, Clock.systemUTC());
-        BranchRunner runner = new BranchRunner(List.of(branch), outbox, deadLetters, new DestinationStats(),
+        BranchRunner runner = new BranchRunner(List.of(branch), outbox, deadLetters, new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 new BranchRunner.Policy(10, 3, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
         outbox.enqueued(List.of(record("a"), record("b")));
         branch.answer.set(Outcome.dead("HTTP 400 refused"));

@@ -8,7 +8,7 @@ import org.intercomhub.fanout.Branch;
 import org.intercomhub.fanout.BranchOutbox;
 import org.intercomhub.fanout.BranchRunner;
 import org.intercomhub.fanout.DeadLetters;
-import org.intercomhub.fanout.DestinationStats;
+import org.intercomhub.fanout.BranchMeters;
 import org.intercomhub.fanout.Outcome;
 import org.intercomhub.fanout.RecordJson;
 import org.intercomhub.pull.Checkpoint;
@@ -134,7 +134,7 @@ abstract class BookkeepingMigrationContract {
         checkpoints.save("contacts", checkpoint);
         assertThat(checkpoints.load("contacts")).isEqualTo(checkpoint);
 
-        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertThat(board.tryStart("contacts")).isTrue();
         assertThat(board.markInterruptedRuns()).isEqualTo(1);
 
@@ -177,7 +177,7 @@ abstract class BookkeepingMigrationContract {
         CheckpointStore checkpoints = new CheckpointStore(jdbc, schema);
         assertThat(checkpoints.load("contacts")).isEqualTo(new Checkpoint(1_700_000_000L, 1_699_990_000L,
                 "cursor-after-page-7", 1_700_000_500L, Instant.ofEpochMilli(1_700_001_000_000L)));
-        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock);
+        SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         assertThat(board.markInterruptedRuns()).isEqualTo(1);
         assertThat(count(name, "sync_runs", "state = 'succeeded' AND records = 1000")).isEqualTo(1);
         assertThat(count(name, "sync_runs", "state = 'interrupted' AND pages = 7")).isEqualTo(1);
@@ -273,7 +273,7 @@ abstract class BookkeepingMigrationContract {
     }
 
     private BranchRunner runner(RecordingBranch branch, BranchOutbox outbox, DeadLetters deadLetters) {
-        return new BranchRunner(List.of(branch), outbox, deadLetters, new DestinationStats(),
+        return new BranchRunner(List.of(branch), outbox, deadLetters, new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
                 new BranchRunner.Policy(10, 3, Duration.ZERO, Duration.ZERO), clock);
     }
 
