@@ -8,6 +8,7 @@ import org.intercomhub.intercom.IntercomClient;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.intercom.IntercomSettings;
 import org.intercomhub.intercom.RateLimiter;
+import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.pull.PullCatalog;
 import org.intercomhub.pull.PullRoutes;
 import org.intercomhub.pull.PullSchedules;
@@ -46,7 +47,7 @@ import java.util.Properties;
  */
 @Configuration
 @EnableConfigurationProperties({IntercomProperties.class, WarehouseProperties.class, SyncProperties.class,
-        PullSchedules.class})
+        PullSchedules.class, MetricsProperties.class})
 public class HubConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(HubConfiguration.class);

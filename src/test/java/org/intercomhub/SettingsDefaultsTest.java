@@ -6,6 +6,7 @@ import org.intercomhub.crm.CrmProperties;
 import org.intercomhub.demo.SandboxProperties;
 import org.intercomhub.fanout.FanoutProperties;
 import org.intercomhub.intercom.IntercomProperties;
+import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.SyncProperties;
 import org.intercomhub.warehouse.WarehouseProperties;
 import org.intercomhub.webhook.WebhookProperties;
@@ -30,7 +31,7 @@ class SettingsDefaultsTest {
 
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
-            CrmProperties.class, AdminProperties.class);
+            CrmProperties.class, AdminProperties.class, MetricsProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {

@@ -29,16 +29,16 @@ public class BranchRunner {
     private final Map<String, Branch> branches = new LinkedHashMap<>();
     private final BranchOutbox outbox;
     private final DeadLetters deadLetters;
-    private final BranchMeters stats;
+    private final BranchMeters meters;
     private final Policy policy;
     private final Clock clock;
 
-    public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, BranchMeters stats,
+    public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, BranchMeters meters,
                         Policy policy, Clock clock) {
         branches.forEach(b -> this.branches.put(b.name(), b));
         this.outbox = outbox;
         this.deadLetters = deadLetters;
-        this.stats = stats;
+        this.meters = meters;
         this.policy = policy;
         this.clock = clock;
     }
@@ -105,7 +105,7 @@ public class BranchRunner {
      */
     public int settle(Due due, List<Outcome> outcomes) {
         int settled = outbox.inOneTransaction(() -> settleRows(due, outcomes));
-        stats.queueChanged(due.getBranch()); // committed: the queue gauges read it afresh
+        meters.queueChanged(due.getBranch()); // committed: the queue gauges read it afresh
         return settled;
     }
 
@@ -123,20 +123,20 @@ public class BranchRunner {
             switch (outcome.kind()) {
                 case DELIVERED -> {
                     done.add(entry.id());
-                    stats.sent(branchName, 1);
+                    meters.sent(branchName, 1);
                 }
                 case DROPPED -> {
                     done.add(entry.id());
-                    stats.dropped(branchName, outcome.detail());
+                    meters.dropped(branchName, outcome.detail());
                 }
                 case PAUSED -> {
-                    stats.throttled(branchName, 1);
+                    meters.throttled(branchName, 1);
                     outbox.reschedule(entry, entry.attempts(), clock.millis() + outcome.delay().toMillis(),
                             outcome.detail());
                 }
                 case RETRY -> {
                     int attempts = entry.attempts() + 1;
-                    stats.failed(branchName, 1, outcome.detail());
+                    meters.failed(branchName, 1, outcome.detail());
                     if (attempts >= policy.maxAttempts()) {
                         deadLetter(entry, attempts, outcome.detail());
                         done.add(entry.id());
@@ -147,7 +147,7 @@ public class BranchRunner {
                     }
                 }
                 case DEAD -> {
-                    stats.failed(branchName, 1, outcome.detail());
+                    meters.failed(branchName, 1, outcome.detail());
                     deadLetter(entry, entry.attempts() + 1, outcome.detail());
                     done.add(entry.id());
                 }
@@ -159,7 +159,7 @@ public class BranchRunner {
 
     private void deadLetter(BranchOutbox.Entry entry, int attempts, String error) {
         deadLetters.add(entry, attempts, error);
-        stats.deadLettered(entry.branch(), 1);
+        meters.deadLettered(entry.branch(), 1);
         log.warn("{}: {} {} dead-lettered after {} attempt(s): {}", entry.branch(), entry.record().collection(),
                 entry.record().id(), attempts, error);
     }
@@ -195,11 +195,11 @@ public class BranchRunner {
                 if (outcome.kind() == Outcome.Kind.DELIVERED || outcome.kind() == Outcome.Kind.DROPPED) {
                     deadLetters.remove(letter.id());
                     delivered++;
-                    stats.replayed(letter.branch(), 1);
+                    meters.replayed(letter.branch(), 1);
                     if (outcome.kind() == Outcome.Kind.DELIVERED) {
-                        stats.sent(letter.branch(), 1);
+                        meters.sent(letter.branch(), 1);
                     } else {
-                        stats.dropped(letter.branch(), outcome.detail());
+                        meters.dropped(letter.branch(), outcome.detail());
                     }
                 } else {
                     deadLetters.failedAgain(letter.id(), outcome.detail());

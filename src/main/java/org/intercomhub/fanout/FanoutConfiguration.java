@@ -9,19 +9,18 @@ import org.intercomhub.analytics.AmplitudeBranch;
 import org.intercomhub.analytics.AnalyticsProperties;
 import org.intercomhub.crm.CrmBranch;
 import org.intercomhub.crm.CrmProperties;
+import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +69,10 @@ public class FanoutConfiguration {
     }
 
     @Bean
-    public BranchMeters branchMeters(SyncApi syncApi, MeterRegistry meters) {
-        BranchMeters stats = new BranchMeters(meters);
-        syncApi.addSection("destinations", stats::snapshot);
-        return stats;
+    public BranchMeters branchMeters(SyncApi syncApi, MeterRegistry registry) {
+        BranchMeters meters = new BranchMeters(registry);
+        syncApi.addSection("destinations", meters::snapshot);
+        return meters;
     }
 
     /** All branch beans, and which are switched on. */
@@ -82,7 +81,7 @@ public class FanoutConfiguration {
 
     @Bean
     public Branches branches(AnalyticsProperties analytics, CrmProperties crm, List<Branch> all,
-                             BranchMeters stats, CamelContext camel) {
+                             BranchMeters meters, CamelContext camel) {
         Map<String, Boolean> switched = Map.of("analytics", analytics.active(), "crm", crm.active());
         if (!analytics.active()) {
             log.info(analytics.enabled() == null
@@ -105,7 +104,7 @@ public class FanoutConfiguration {
                 routed.setCamelContext(camel);
             }
             boolean on = switched.getOrDefault(branch.name(), false);
-            stats.register(branch.name(), on);
+            meters.register(branch.name(), on);
             // the branch's route starts with it: autoStartup: "{{analytics.enabled}}" sees the decision, not the
             // raw setting (which may be unset)
             camel.getPropertiesComponent().addOverrideProperty(branch.name() + ".enabled", Boolean.toString(on));
@@ -118,24 +117,24 @@ public class FanoutConfiguration {
 
     @Bean
     public BranchOutbox branchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, Branches branches,
-                                     BranchMeters stats) {
+                                     BranchMeters meters) {
         BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, branches.enabled());
         return outbox;
     }
 
     @Bean
-    public DeadLetters deadLetters(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, BranchMeters stats,
+    public DeadLetters deadLetters(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, BranchMeters meters,
                                    BranchOutbox outbox,
-                                   @Value("${metrics.database-gauges-cache:5s}") Duration gaugeCache) {
+                                   MetricsProperties metrics) {
         DeadLetters deadLetters = new DeadLetters(jdbc, schema, clock);
-        stats.queuesFrom(new BranchMeters.QueueReader(outbox, deadLetters, clock, gaugeCache));
+        meters.queuesFrom(new BranchMeters.QueueReader(outbox, deadLetters, clock, metrics.databaseGaugesCache()));
         return deadLetters;
     }
 
     @Bean
     public BranchRunner branchRunner(Branches branches, BranchOutbox outbox, DeadLetters deadLetters,
-                                     BranchMeters stats, Clock clock, FanoutProperties fanout) {
-        return new BranchRunner(branches.all(), outbox, deadLetters, stats, fanout.policy(), clock);
+                                     BranchMeters meters, Clock clock, FanoutProperties fanout) {
+        return new BranchRunner(branches.all(), outbox, deadLetters, meters, fanout.policy(), clock);
     }
 
     @Bean

@@ -1,20 +1,19 @@
 package org.intercomhub.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.record.RecordMapper;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /** Wires the beans of routes/intercom-webhook.camel.yaml from the {@code webhook:} section of application.yaml. */
 @Configuration
@@ -37,8 +36,8 @@ public class WebhookConfiguration {
 
     @Bean
     public WebhookMeters webhookMeters(MeterRegistry meters, Clock clock, WebhookInbox inbox, SyncApi syncApi,
-                                       @Value("${metrics.database-gauges-cache:5s}") Duration gaugeCache) {
-        WebhookMeters webhookMeters = new WebhookMeters(meters, clock, inbox, gaugeCache);
+                                       MetricsProperties metrics) {
+        WebhookMeters webhookMeters = new WebhookMeters(meters, clock, inbox, metrics.databaseGaugesCache());
         syncApi.addSection("webhooks", webhookMeters::snapshot);
         return webhookMeters;
     }
@@ -54,13 +53,13 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookRequests webhookRequests(WebhookSettings settings, WebhookMeters stats, ObjectMapper json) {
-        return new WebhookRequests(settings, stats, json);
+    public WebhookRequests webhookRequests(WebhookSettings settings, WebhookMeters meters, ObjectMapper json) {
+        return new WebhookRequests(settings, meters, json);
     }
 
     @Bean
-    public WebhookReceiver webhookReceiver(WebhookInbox inbox, WebhookMeters stats) {
-        return new WebhookReceiver(inbox, stats);
+    public WebhookReceiver webhookReceiver(WebhookInbox inbox, WebhookMeters meters) {
+        return new WebhookReceiver(inbox, meters);
     }
 
     @Bean
@@ -69,8 +68,8 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookProcessor webhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters stats,
+    public WebhookProcessor webhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters meters,
                                              WebhookSettings settings, ObjectMapper json, Clock clock) {
-        return new WebhookProcessor(inbox, topics, stats, settings, json, clock);
+        return new WebhookProcessor(inbox, topics, meters, settings, json, clock);
     }
 }

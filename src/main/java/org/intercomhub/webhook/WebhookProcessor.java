@@ -22,17 +22,17 @@ public class WebhookProcessor {
 
     private final WebhookInbox inbox;
     private final WebhookTopics topics;
-    private final WebhookMeters stats;
+    private final WebhookMeters meters;
     private final WebhookSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
     private volatile long lastPurge;
 
-    public WebhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters stats, WebhookSettings settings,
+    public WebhookProcessor(WebhookInbox inbox, WebhookTopics topics, WebhookMeters meters, WebhookSettings settings,
                             ObjectMapper json, Clock clock) {
         this.inbox = inbox;
         this.topics = topics;
-        this.stats = stats;
+        this.meters = meters;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -59,7 +59,7 @@ public class WebhookProcessor {
                 log.warn("Webhook notification {} ({}) could not be mapped, attempt {}", entry.id(), entry.topic(),
                         entry.attempts() + 1, e);
                 inbox.markFailed(entry, e.toString());
-                stats.processingFailed(1, e.toString());
+                meters.processingFailed(1, e.toString());
             }
         }
         return new WebhookBatch(mapped, records, due.size());
@@ -69,7 +69,7 @@ public class WebhookProcessor {
     public void processed(WebhookBatch batch) {
         if (!batch.notifications().isEmpty()) {
             inbox.markProcessed(batch.notifications().stream().map(WebhookInbox.Entry::id).toList());
-            stats.processed(batch.notifications().size());
+            meters.processed(batch.notifications().size());
         }
     }
 
@@ -80,7 +80,7 @@ public class WebhookProcessor {
         for (WebhookInbox.Entry entry : batch.notifications()) {
             inbox.markFailed(entry, error.toString());
         }
-        stats.processingFailed(batch.notifications().size(), error.toString());
+        meters.processingFailed(batch.notifications().size(), error.toString());
     }
 
     private void purgeWhenDue() {

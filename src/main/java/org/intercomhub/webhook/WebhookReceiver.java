@@ -6,11 +6,11 @@ import org.apache.camel.Exchange;
 public class WebhookReceiver {
 
     private final WebhookInbox inbox;
-    private final WebhookMeters stats;
+    private final WebhookMeters meters;
 
-    public WebhookReceiver(WebhookInbox inbox, WebhookMeters stats) {
+    public WebhookReceiver(WebhookInbox inbox, WebhookMeters meters) {
         this.inbox = inbox;
-        this.stats = stats;
+        this.meters = meters;
     }
 
     /** Returns once the row is committed; a redelivered id is flagged and not stored again. */
@@ -19,9 +19,9 @@ public class WebhookReceiver {
         boolean stored = inbox.store(notification);
         exchange.setProperty(WebhookRequests.DUPLICATE, !stored);
         if (stored) {
-            stats.received(notification.topic());
+            meters.received(notification.topic());
         } else {
-            stats.duplicate();
+            meters.duplicate();
         }
     }
 }

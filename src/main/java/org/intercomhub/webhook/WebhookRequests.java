@@ -29,12 +29,12 @@ public class WebhookRequests {
     static final String DUPLICATE = "IntercomHubWebhookDuplicate";
 
     private final WebhookSettings settings;
-    private final WebhookMeters stats;
+    private final WebhookMeters meters;
     private final ObjectMapper json;
 
-    public WebhookRequests(WebhookSettings settings, WebhookMeters stats, ObjectMapper json) {
+    public WebhookRequests(WebhookSettings settings, WebhookMeters meters, ObjectMapper json) {
         this.settings = settings;
-        this.stats = stats;
+        this.meters = meters;
         this.json = json;
     }
 
@@ -85,7 +85,7 @@ public class WebhookRequests {
     }
 
     public void reject(WebhookRejectedException rejection, Exchange exchange) throws JsonProcessingException {
-        stats.rejected(rejection.reason());
+        meters.rejected(rejection.reason());
         log.debug("Webhook refused with {}: {}", rejection.status(), rejection.getMessage());
         respond(exchange.getMessage(), rejection.status(), Map.of("error", rejection.reason().label(),
                 "message", rejection.getMessage()));
