@@ -7,6 +7,7 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.intercomhub.intercom.IntercomClient;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.intercom.IntercomSettings;
+import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.intercom.RateLimiter;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.pull.PullCatalog;
@@ -87,6 +88,12 @@ public class HubConfiguration {
     @Bean
     public IntercomClient intercomClient(IntercomSettings settings, RateLimiter rateLimiter) {
         return new IntercomClient(settings, rateLimiter);
+    }
+
+    /** Writes into Intercom (push syncs, tracking API) through the same client, so on the same rate budget. */
+    @Bean
+    public IntercomWriter intercomWriter(IntercomClient client) {
+        return new IntercomWriter(client);
     }
 
     @Bean
@@ -170,7 +177,9 @@ public class HubConfiguration {
         Properties properties = new Properties();
         // unique per application context: Quartz keeps schedulers in a JVM-wide registry by name
         properties.setProperty("org.quartz.scheduler.instanceName", "intercom-hub-" + java.util.UUID.randomUUID());
-        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(pulls.collections().size() + 2));
+        // a thread per collection, and some for the push syncs of routes/intercom-push.camel.yaml (counted only after
+        // the routes are loaded); a job that finds no free thread waits for one, it is not lost
+        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(pulls.collections().size() + 8));
         properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         quartz.setProperties(properties);
         return quartz;

@@ -7,6 +7,7 @@ import org.intercomhub.demo.SandboxProperties;
 import org.intercomhub.fanout.FanoutProperties;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.metrics.MetricsProperties;
+import org.intercomhub.push.PushProperties;
 import org.intercomhub.sync.SyncProperties;
 import org.intercomhub.warehouse.WarehouseProperties;
 import org.intercomhub.webhook.WebhookProperties;
@@ -31,7 +32,7 @@ class SettingsDefaultsTest {
 
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
-            CrmProperties.class, AdminProperties.class, MetricsProperties.class);
+            CrmProperties.class, AdminProperties.class, MetricsProperties.class, PushProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {
