@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import javax.sql.DataSource;
 
 /**
  * The demo (Spring profile {@code demo}; {@code ./mvnw spring-boot:run} turns it on): the Intercom sandbox and the
@@ -43,6 +47,19 @@ public class DemoConfiguration {
                         + "not a real workspace", server.baseUrl(), config.contacts(), config.companies(),
                 config.conversations());
         return server;
+    }
+
+    /** The models the demo's push syncs read (routes/demo/intercom-push-demo.camel.yaml), in the H2 warehouse. */
+    @Bean
+    public DemoPushModels demoPushModels(DataSource warehouse) {
+        new ResourceDatabasePopulator(new ClassPathResource("demo/push-models.sql")).execute(warehouse);
+        log.info("Demo profile: push models in H2 schema demo_models (crm_companies, crm_users, product_events); "
+                + "the demo_* push syncs send them to the sandbox every minute");
+        return new DemoPushModels();
+    }
+
+    /** Marks the demo's push models as made, so the routes that read them start after. */
+    public record DemoPushModels() {
     }
 
     @Bean(destroyMethod = "close")

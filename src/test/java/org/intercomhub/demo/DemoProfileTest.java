@@ -10,7 +10,14 @@ import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sync.CollectionStatus;
 import org.intercomhub.sync.SyncStatusBoard;
 import org.intercomhub.sync.SyncTrigger;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -66,6 +73,52 @@ class DemoProfileTest {
                 assertThat(amplitude.requests()).isPositive();
                 assertThat(crm.receivedCount()).isPositive();
             });
+        }
+    }
+
+    @Test
+    void demoPushSyncsSendTheirModelsToTheSandboxAndTheNextPullBringsThemBack() throws Exception {
+        try (ConfigurableApplicationContext demo = HubStart.bare().profile("demo")
+                .arg("sandbox.port", HubStart.freePort())
+                .arg("sandbox.amplitude-port", HubStart.freePort())
+                .arg("sandbox.crm-port", HubStart.freePort())
+                .arg("sandbox.contacts", 30).arg("sandbox.companies", 5).arg("sandbox.conversations", 5)
+                .arg("warehouse.url", "jdbc:h2:mem:demo-push-test;DB_CLOSE_DELAY=-1")
+                .arg("sync.contact-notes", "false")
+                .run()) {
+            SandboxServer sandbox = demo.getBean(SandboxServer.class);
+            JdbcTemplate jdbc = demo.getBean(JdbcTemplate.class);
+            String port = demo.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newHttpClient();
+            for (String sync : List.of("demo_companies", "demo_users", "demo_events")) {
+                HttpResponse<String> started = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/push/" + sync)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(started.statusCode()).as(started.body()).isIn(202, 409); // 409: its minute came first
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> jdbc.queryForObject(
+                        "SELECT COUNT(*) FROM intercom_hub.push_runs WHERE sync_name = ? AND state = 'succeeded'",
+                        Long.class, sync) > 0);
+            }
+            List<ObjectNode> pushed = sandbox.workspace().contactIds().stream().map(sandbox.workspace()::contact)
+                    .filter(c -> c.path("email").asText().startsWith("crm.user")).toList();
+            assertThat(pushed).hasSize(20);
+            ObjectNode user4 = pushed.stream().filter(c -> c.path("external_id").asText().equals("crm-user-4"))
+                    .findFirst().orElseThrow();
+            assertThat(user4.path("custom_attributes").path("crm_segment").asText()).isEqualTo("champion");
+            assertThat(sandbox.workspace().events(user4.path("id").asText())).hasSize(2);
+
+            // the contacts pull searches by updated_at, and Intercom's search shows new contacts a minute late
+            sandbox.workspace().setClock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofMinutes(2)));
+            Instant triggered = Instant.now();
+            assertThat(demo.getBean(SyncTrigger.class).trigger("contacts")).isEqualTo(SyncTrigger.Outcome.STARTED);
+            SyncStatusBoard status = demo.getBean(SyncStatusBoard.class);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                CollectionStatus.Snapshot s = status.of("contacts").snapshot(null);
+                return s.lastRunStartedAt() != null && !s.lastRunStartedAt().isBefore(triggered)
+                        && s.lastRunEndedAt() != null;
+            });
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM \"intercom\".\"contacts\" WHERE \"email\" LIKE "
+                    + "'crm.user%'", Long.class)).isEqualTo(20L);
         }
     }
 }
