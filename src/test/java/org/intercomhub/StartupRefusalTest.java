@@ -58,6 +58,17 @@ class StartupRefusalTest {
     }
 
     @Test
+    void aPushSyncWithAnUnknownObjectRefusesNamingTheSyncAndTheChoices(CapturedOutput output) {
+        assertThatThrownBy(() -> HubStart.production().arg("camel.main.routes-include-pattern",
+                "file:routes/*.camel.yaml,classpath:push-bad/sync.camel.yaml").run()).isNotNull();
+        // refused while the routes are loaded, before any runs: Spring warns that the refresh stopped, then the one line
+        assertThat(output.getOut()).contains("APPLICATION FAILED TO START").doesNotContain("Started route")
+                .contains("push sync bad_one: object 'ticket' is not allowed; allowed: contact, user, lead, "
+                        + "company, event")
+                .contains("routes/intercom-push.camel.yaml");
+    }
+
+    @Test
     void unknownRegionRefusesNamingTheKeyAndTheRegions(CapturedOutput output) {
         assertThatThrownBy(() -> HubStart.production().arg("intercom.region", "mars").run()).isNotNull();
         assertThat(output.getOut()).contains("APPLICATION FAILED TO START")

@@ -29,8 +29,8 @@ public class PushConfiguration {
     private static final Logger log = LoggerFactory.getLogger(PushConfiguration.class);
 
     @Bean
-    public PushSyncs pushSyncs() {
-        return new PushSyncs();
+    public PushSyncs pushSyncs(CamelContext camel) {
+        return new PushSyncs(camel);
     }
 
     @Bean
@@ -77,8 +77,7 @@ public class PushConfiguration {
      * Binds what the routes name: the model databases of their jdbc: endpoints, and {@code pushWriters}, the threads
      * a sync writes its rows on (its split's executorService; not a Spring bean, which would replace Spring Boot's
      * task executor). Its queue is short and a full queue makes the splitter write the row itself, so the streamed
-     * model is read only as fast as rows are written: memory stays flat whatever the model's size. Then reads the
-     * syncs once the routes are loaded.
+     * model is read only as fast as rows are written: memory stays flat whatever the model's size.
      */
     @Bean
     public CamelContextConfiguration pushRoutesSetup(PushSources sources, PushSyncs syncs, PushProperties push) {
@@ -98,7 +97,6 @@ public class PushConfiguration {
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
-                syncs.load(camel);
                 if (!syncs.all().isEmpty()) {
                     log.info("Push syncs: {}", syncs.all().keySet());
                 }

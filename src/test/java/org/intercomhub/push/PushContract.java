@@ -298,7 +298,8 @@ abstract class PushContract {
 
     @Test
     @Order(10)
-    void triggerAnswersAsTheSyncApiDoes() throws Exception {
+    void triggerAnswersAsTheSyncApiDoes(@Autowired org.apache.camel.CamelContext camel) throws Exception {
+        assertThat(camel.getRoute("push-users")).as("each sync's route is push-<sync>").isNotNull();
         assertThat(post("/push/nope").statusCode()).isEqualTo(404);
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/sync/status")).build(), HttpResponse.BodyHandlers.ofString());
