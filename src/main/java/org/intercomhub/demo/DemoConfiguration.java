@@ -49,11 +49,11 @@ public class DemoConfiguration {
         return server;
     }
 
-    /** The models the demo's push syncs read (routes/demo/intercom-push-demo.camel.yaml), in the H2 warehouse. */
+    /** The models the demo's push syncs read (routes/demo/intercom-push-demo.camel.yaml), in the warehouse. */
     @Bean
     public DemoPushModels demoPushModels(DataSource warehouse) {
         new ResourceDatabasePopulator(new ClassPathResource("demo/push-models.sql")).execute(warehouse);
-        log.info("Demo profile: push models in H2 schema demo_models (crm_companies, crm_users, product_events); "
+        log.info("Demo profile: push models in schema demo_models (crm_companies, crm_users, product_events); "
                 + "the demo_* push syncs send them to the sandbox every minute");
         return new DemoPushModels();
     }

@@ -309,6 +309,31 @@ abstract class PushContract {
         assertThat(push.path("users").path("recent_runs").get(0).path("unchanged").asLong()).isEqualTo(USERS);
     }
 
+    /** First, while the sandbox's clock is the real one: the limiter waits for windows the sandbox's clock tells. */
+    @Test
+    @Order(0)
+    void aPushAndAPullOfTheSameAppShareOneRateBudgetWithoutA429() throws Exception {
+        String s = suite.schema();
+        jdbc.execute("CREATE TABLE " + s + ".model_budget (email VARCHAR(100), name VARCHAR(100))");
+        jdbc.batchUpdate("INSERT INTO " + s + ".model_budget VALUES (?, ?)",
+                range(100, i -> new Object[]{"budget" + i + "@budget.example", "Budget " + i}));
+        suite.sandbox().stats().reset();
+        suite.sandbox().setRateLimitPer10s(150);
+        try {
+            long pullsBefore = count(s + "_hub.sync_runs WHERE collection = 'contacts' AND state = 'succeeded'");
+            assertThat(post("/sync/contacts").statusCode()).isEqualTo(202);
+            Map<String, Object> push = run("budget_users"); // a search and a create per row, while the pull runs
+            assertThat(push).containsEntry("state", "succeeded").containsEntry("created", 100L);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    count(s + "_hub.sync_runs WHERE collection = 'contacts' AND state = 'succeeded'") > pullsBefore);
+            assertThat(suite.sandbox().stats().totalRequests()).as("enough requests to need more than one window")
+                    .isGreaterThan(150);
+            assertThat(suite.sandbox().stats().rateLimitedResponses()).isZero();
+        } finally {
+            suite.sandbox().setRateLimitPer10s(0);
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** Runs a sync through the API and waits for its run to end; its push_runs row. */
