@@ -38,6 +38,8 @@ public class WebhookMeters {
     private final AtomicReference<Instant> lastReceivedAt = new AtomicReference<>();
     private final AtomicReference<String> lastProcessingError = new AtomicReference<>();
     private final CachedReading<WebhookInbox.Backlog> backlog;
+    /** Notifications accepted per minute, the last 15 minutes (the status page's "webhooks per minute"). */
+    private final MinuteCounts perMinute = new MinuteCounts(15);
 
     public WebhookMeters(MeterRegistry meters, Clock clock, WebhookInbox inbox, Duration gaugeCache) {
         this.meters = meters;
@@ -63,6 +65,7 @@ public class WebhookMeters {
     void received(String topic) {
         meters.counter("hub.webhook.received", "topic", topic).increment();
         lastReceivedAt.set(clock.instant());
+        perMinute.add(clock.millis());
         backlog.invalidate();
         if (WebhookTopics.effectOf(topic) == WebhookTopics.Effect.UNKNOWN) {
             meters.counter("hub.webhook.unknown", "topic", topic).increment();
@@ -100,6 +103,7 @@ public class WebhookMeters {
     public Map<String, Object> snapshot() {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("received", byTag("hub.webhook.received", "topic"));
+        snapshot.put("received_per_minute", perMinute.lastMinutes(clock.millis()));
         snapshot.put("last_received_at", lastReceivedAt.get() == null ? null : lastReceivedAt.get().toString());
         snapshot.put("rejected", byTag("hub.webhook.rejected", "reason"));
         snapshot.put("duplicates", (long) duplicates.count());
