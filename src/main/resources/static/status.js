@@ -20,7 +20,12 @@
     if (!match) {
       return;
     }
-    const token = decodeURIComponent(match[1]).trim();
+    let token = '';
+    try {
+      token = decodeURIComponent(match[1]).trim();
+    } catch (malformed) {
+      token = ''; // not a token anyone sent on purpose: the page asks for one if the hub wants it
+    }
     if (token) {
       sessionStorage.setItem(TOKEN_KEY, token);
     }
@@ -341,6 +346,8 @@
       error.hidden = false;
       document.body.dataset.state = 'error';
     }
+    // a refresh started by a replay may overlap the timer's: keep one timer
+    clearTimeout(timer);
     timer = setTimeout(refresh, REFRESH_MS);
   }
 

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code hub.webhook.duplicates}, {@code hub.webhook.processed}, {@code hub.webhook.processing.failures}; gauges
  * {@code hub.webhook.inbox.backlog} (unprocessed rows), {@code hub.webhook.inbox.oldest.age} (seconds since the
  * oldest of them arrived, 0 when none) and {@code hub.webhook.last.received} (epoch seconds, 0 before the first).
+ * The section also has {@code received_per_minute}, the last 15 minutes' counts for the status page (not a meter:
+ * Prometheus computes rates from the counter itself).
  */
 public class WebhookMeters {
 

@@ -1,6 +1,7 @@
 package org.intercomhub.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.HubStart;
 import org.intercomhub.ItDatabase;
 import org.intercomhub.pull.PullCatalog;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -275,6 +277,27 @@ class StatusPageIT {
     }
 
     @Test
+    void theRunHistoryIsTheChartsSource() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode all = json.readTree(get("/sync/runs?limit=100", TOKEN).body());
+        int collections = new PullCatalog().names().size();
+        assertThat(all.path("count").asInt()).isEqualTo(collections);
+        for (JsonNode run : all.path("runs")) {
+            assertThat(run.path("state").asText()).isEqualTo("succeeded");
+            assertThat(run.path("duration_ms").asLong()).isEqualTo(Instant.parse(run.path("ended_at").asText())
+                    .toEpochMilli() - Instant.parse(run.path("started_at").asText()).toEpochMilli());
+        }
+        JsonNode contacts = json.readTree(get("/sync/runs?collection=contacts", TOKEN).body());
+        assertThat(contacts.path("count").asInt()).isEqualTo(1);
+        assertThat(contacts.path("runs").get(0).path("records").asLong()).isEqualTo(60);
+        assertThat(contacts.path("runs").get(0).path("pages").asLong()).isPositive();
+        assertThat(json.readTree(get("/sync/runs?limit=3", TOKEN).body()).path("runs")).hasSize(3);
+        assertThat(get("/sync/runs?limit=0", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/sync/runs?limit=ten", TOKEN).statusCode()).isEqualTo(400);
+        assertThat(get("/sync/runs", "wrong-token-for-the-history").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void thePageFilesAreOpenAndTheDataIsNot() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/", "/index.html", "/status.js", "/status.css")) {
@@ -287,6 +310,11 @@ class StatusPageIT {
                     URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(path).isEqualTo(401);
         }
+    }
+
+    private static HttpResponse<String> get(String path, String token) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String branchCell(HeadlessChromium browser, String branch, String cell) throws Exception {
