@@ -158,9 +158,13 @@
       const row = el('tr');
       row.dataset.collection = name;
       row.appendChild(el('td', name, 'name'));
-      const state = el('td', c.state, 'state state-' + c.state);
+      const state = el('td', null, 'state-cell');
+      state.appendChild(el('span', c.state, 'state state-' + c.state));
       if (c.state === 'failed' && c.lastError) {
-        state.title = c.lastError;
+        // Intercom's or the database's words: shown as text, whole on hover
+        const error = el('div', c.lastError, 'last-error');
+        error.title = c.lastError;
+        state.appendChild(error);
       }
       row.appendChild(state);
       row.appendChild(timeCell(c.lastRunStartedAt));

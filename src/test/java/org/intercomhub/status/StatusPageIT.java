@@ -44,6 +44,7 @@ class StatusPageIT {
     static final String TOKEN = "status-page-admin-token-4c8e1f";
     static final String SECRET = "status-page-client-secret";
     static final Duration RENDERED = Duration.ofSeconds(60);
+    static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\">Intercom said <b>no</b> & \"stop\"";
 
     static ConfigurableApplicationContext hub;
     static String schema;
@@ -262,6 +263,10 @@ class StatusPageIT {
         // a hub with no HUB_ADMIN_TOKENS answers loopback callers: the page tries without a token and shows the data
         try (ConfigurableApplicationContext loopbackOnly = HubStart.production().run();
              HeadlessChromium browser = HeadlessChromium.start()) {
+            // a failed run whose error carries markup, as a remote server's words may: shown as text, never run
+            SyncStatusBoard board = loopbackOnly.getBean(SyncStatusBoard.class);
+            assertThat(board.tryStart("tags")).isTrue();
+            board.fail("tags", HOSTILE);
             String url = "http://127.0.0.1:" + loopbackOnly.getEnvironment().getProperty("local.server.port") + "/";
             browser.navigate(url);
             browser.waitFor("document.body.dataset.state === 'loaded'"
@@ -269,9 +274,19 @@ class StatusPageIT {
                     + new PullCatalog().names().size(), RENDERED);
             assertThat(browser.evaluate("document.getElementById('token-panel').hidden").asBoolean()).isTrue();
             assertThat(browser.evaluate("sessionStorage.length").asInt()).isZero();
-            assertThat(browser.evaluate("Array.from(document.querySelectorAll('#collections tbody .state'))"
-                    + ".every(s => s.textContent === 'idle')").asBoolean()).isTrue();
-            assertThat(browser.evaluate("document.getElementById('runs-chart').dataset.runs").asText()).isEqualTo("0");
+            assertThat(browser.evaluate("Array.from(document.querySelectorAll('#collections tbody tr'))"
+                    + ".filter(r => r.dataset.collection !== 'tags')"
+                    + ".every(r => r.querySelector('.state').textContent === 'idle')").asBoolean()).isTrue();
+            assertThat(browser.evaluate("document.querySelector('tr[data-collection=tags] .state').textContent")
+                    .asText()).isEqualTo("failed");
+            assertThat(browser.evaluate("document.querySelector('tr[data-collection=tags] .last-error').textContent")
+                    .asText()).isEqualTo(HOSTILE);
+            assertThat(browser.evaluate("document.querySelectorAll('#data img, #data b').length").asInt()).isZero();
+            assertThat(browser.evaluate("typeof window.pwned").asText()).isEqualTo("undefined");
+            // the failed run is the history's only finished run: one red bar of no records
+            assertThat(browser.evaluate("document.getElementById('runs-chart').dataset.runs").asText()).isEqualTo("1");
+            assertThat(browser.evaluate("document.querySelectorAll('#runs-chart rect.bar.failed').length").asInt())
+                    .isEqualTo(1);
             assertThat(browser.exceptions).as("JavaScript errors").isEmpty();
         }
     }
