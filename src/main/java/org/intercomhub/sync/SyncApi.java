@@ -10,8 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Answers {@code GET /sync/status}, {@code GET /sync/runs} and {@code POST /sync/{collection}} (see routes/sync-api.camel.yaml). */
+/**
+ * Answers {@code GET /sync/status}, {@code GET /sync/runs} and {@code POST /sync/{collection}} (see
+ * routes/sync-api.camel.yaml).
+ */
 public class SyncApi {
+
+    /** The most runs {@code GET /sync/runs} answers at once. */
+    static final int MAX_RUNS = 1000;
 
     private final SyncStatusBoard status;
     private final SyncTrigger trigger;
@@ -35,9 +41,6 @@ public class SyncApi {
         sections.forEach((name, section) -> body.put(name, section.get()));
         respond(exchange.getMessage(), 200, body);
     }
-
-    /** The most runs {@code GET /sync/runs} answers at once. */
-    static final int MAX_RUNS = 1000;
 
     /**
      * {@code GET /sync/runs?limit=&collection=}: the newest runs from the run history, newest first (default 100, at

@@ -144,7 +144,8 @@ public class SyncStatusBoard {
     public List<Map<String, Object>> recentRuns(String collection, int limit) {
         String where = collection == null ? "" : " WHERE collection = ?";
         Object[] args = collection == null ? new Object[0] : new Object[] {collection};
-        // LIMIT as a bound literal: PostgreSQL, MariaDB and H2 all take it; limit is an int, never text
+        // LIMIT n is understood by PostgreSQL, MariaDB and H2; n is an int, never the caller's text. Newest first
+        // through the index on started_at (V4)
         return jdbc.query("SELECT run_id, collection, state, started_at, ended_at, records, pages, error FROM "
                 + runsTable + where + " ORDER BY started_at DESC, run_id LIMIT " + limit, (rs, i) -> {
             Map<String, Object> run = new LinkedHashMap<>();

@@ -42,8 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class BookkeepingMigrationContract {
 
-    /** V1 (the tables as they were before versioning), V2 (attribute_columns). */
-    static final int MIGRATIONS = 2;
+    /**
+     * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
+     * start).
+     */
+    static final int MIGRATIONS = 4;
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
