@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.HubStart;
 import org.intercomhub.ItDatabase;
 import org.intercomhub.pull.PullCatalog;
+import org.intercomhub.sandbox.AmplitudeStub;
 import org.intercomhub.sandbox.CrmStub;
+import org.intercomhub.sandbox.SandboxConfig;
 import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sandbox.WebhookSender;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -34,8 +36,8 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The status page in a real headless Chromium, against a running hub: the demo's sandbox and stub receivers, the
- * warehouse and bookkeeping on the local PostgreSQL, an admin token set. Every collection is synced, the stub CRM
+ * The status page in a real headless Chromium, against a running hub: a sandbox and stub Amplitude / CRM receivers
+ * as the demo has them, the warehouse and bookkeeping on the local PostgreSQL, an admin token set. Every collection is synced, the stub CRM
  * refuses one company for good (a dead letter) and two webhooks arrive; then the page is loaded with the token in its
  * fragment and what its JavaScript rendered is read back from the browser.
  */
@@ -46,6 +48,9 @@ class StatusPageIT {
     static final Duration RENDERED = Duration.ofSeconds(60);
     static final String HOSTILE = "<img src=x onerror=\"window.pwned=1\">Intercom said <b>no</b> & \"stop\"";
 
+    static SandboxServer sandbox;
+    static AmplitudeStub amplitude;
+    static CrmStub crm;
     static ConfigurableApplicationContext hub;
     static String schema;
     static int port;
@@ -53,12 +58,20 @@ class StatusPageIT {
     @BeforeAll
     static void startHubAndSync() throws Exception {
         HeadlessChromium.executable(); // no browser: fail before anything else starts, saying how to install it
+        // the sandbox and the stub receivers of its own (as the demo has them, without the demo's push syncs, whose
+        // runs would change the sandbox while the test counts it)
+        sandbox = SandboxServer.start(SandboxConfig.defaults().withPort(0).withContacts(60).withCompanies(12)
+                .withConversations(15));
+        amplitude = new AmplitudeStub(0, "status-page-amplitude-key");
+        crm = new CrmStub(0, "status-page-crm-key");
         schema = ItDatabase.uniqueSchema("it_statuspage");
-        HubStart start = HubStart.bare().profile("demo")
-                .arg("sandbox.port", HubStart.freePort())
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 60).arg("sandbox.companies", 12).arg("sandbox.conversations", 15)
+        HubStart start = HubStart.bare()
+                .arg("intercom.base-url", sandbox.baseUrl())
+                .arg("intercom.access-token", sandbox.config().accessToken())
+                .arg("analytics.url", amplitude.url())
+                .arg("analytics.api-key", "status-page-amplitude-key")
+                .arg("crm.base-url", crm.baseUrl())
+                .arg("crm.api-key", "status-page-crm-key")
                 .arg("warehouse.url", ItDatabase.POSTGRES.url)
                 .arg("warehouse.user", ItDatabase.POSTGRES.user)
                 .arg("warehouse.password", "")
@@ -72,11 +85,10 @@ class StatusPageIT {
         new PullCatalog().names().forEach(c -> start.arg("sync.collections." + c + ".cron", HubStart.NEVER));
         hub = start.run();
         port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
-        SandboxServer sandbox = hub.getBean(SandboxServer.class);
 
         // the CRM refuses one company for good: one dead letter in the crm branch
         String refused = sandbox.workspace().companyIds().get(3);
-        hub.getBean(CrmStub.class).rejectId(sandbox.workspace().company(refused).path("company_id").asText(),
+        crm.rejectId(sandbox.workspace().company(refused).path("company_id").asText(),
                 "account name is reserved");
 
         HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -110,6 +122,11 @@ class StatusPageIT {
         }
         if (schema != null) {
             ItDatabase.POSTGRES.dropSchemas(schema);
+        }
+        for (AutoCloseable server : new AutoCloseable[] {sandbox, amplitude, crm}) {
+            if (server != null) {
+                server.close();
+            }
         }
     }
 
@@ -214,7 +231,7 @@ class StatusPageIT {
             Files.write(Path.of("target/status-page-it.png"), browser.screenshot());
 
             // the admin replays the dead letter after the CRM took the company back
-            hub.getBean(CrmStub.class).clearRejections();
+            crm.clearRejections();
             browser.evaluate("document.querySelector('tr[data-branch=crm] button').click()");
             browser.waitFor("document.getElementById('replay-result').textContent === 'crm: 1 delivered, 0 still failing'"
                     + " && document.querySelector('tr[data-branch=crm] .dead-letters').textContent === '0'", RENDERED);
