@@ -233,8 +233,8 @@ abstract class BookkeepingMigrationContract {
 
         // what a later migration that alters a column starts from is the same on both
         Map<String, List<String>> shape = shape(created);
-        assertThat(shape.keySet()).containsExactly("attribute_columns", "branch_outbox", "dead_letters",
-                "sync_checkpoints", "sync_runs", "webhook_inbox");
+        assertThat(shape.keySet()).containsExactly("attribute_columns", "branch_outbox", "dead_letters", "push_rows",
+                "push_runs", "sync_checkpoints", "sync_runs", "webhook_inbox");
         assertThat(shape(upgraded)).isEqualTo(shape);
     }
 
