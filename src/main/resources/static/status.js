@@ -47,7 +47,14 @@
     }
     const response = await fetch(path, Object.assign({}, options, {headers: headers, cache: 'no-store'}));
     if (response.status === 401) {
-      throw new Unauthorized();
+      // the hub's reason (fixed sentences of AdminAccessFilter: it never repeats what was sent)
+      let reason = '';
+      try {
+        reason = (await response.json()).message || '';
+      } catch (notJson) {
+        reason = '';
+      }
+      throw new Unauthorized(reason);
     }
     if (!response.ok) {
       throw new Error(path + ' answered ' + response.status);
@@ -130,7 +137,7 @@
     return value === null || value === undefined ? '' : Number(value).toLocaleString('en-US');
   }
 
-  function showTokenPanel(message) {
+  function showTokenPanel(message, reason) {
     clearTimeout(timer);
     timer = null;
     // no data stays on the page without an accepted token
@@ -142,6 +149,7 @@
     clear(document.getElementById('webhooks-chart'));
     document.getElementById('updated').textContent = 'admin token needed';
     document.getElementById('token-message').textContent = message;
+    document.getElementById('token-reason').textContent = reason ? 'The hub says: ' + reason : '';
     document.getElementById('token-panel').hidden = false;
     document.body.dataset.state = 'token-needed';
     document.getElementById('token-input').focus();
@@ -312,7 +320,7 @@
     } catch (e) {
       if (e instanceof Unauthorized) {
         sessionStorage.removeItem(TOKEN_KEY);
-        showTokenPanel('The admin token was not accepted: enter one of HUB_ADMIN_TOKENS.');
+        showTokenPanel('The admin token was not accepted: enter one of HUB_ADMIN_TOKENS.', e.message);
         return;
       }
       result.textContent = branch + ': replay failed (' + e.message + ')';
@@ -342,7 +350,7 @@
         sessionStorage.removeItem(TOKEN_KEY);
         showTokenPanel(hadToken ? 'The admin token was not accepted: enter one of HUB_ADMIN_TOKENS.'
           : 'This hub answers its status to admins only: enter one of its admin tokens (HUB_ADMIN_TOKENS). '
-          + 'It is kept in this browser tab\'s session storage only.');
+          + 'It is kept in this browser tab\'s session storage only.', e.message);
         return;
       }
       const error = document.getElementById('error');

@@ -252,6 +252,8 @@ class StatusPageIT {
             assertThat(browser.evaluate("document.getElementById('token-panel').hidden").asBoolean()).isFalse();
             assertThat(browser.evaluate("document.getElementById('token-message').textContent").asText())
                     .contains("not accepted");
+            assertThat(browser.evaluate("document.getElementById('token-reason').textContent").asText())
+                    .isEqualTo("The hub says: admin token not accepted: it is not one of HUB_ADMIN_TOKENS");
             assertThat(browser.evaluate("document.getElementById('data').hidden").asBoolean()).isTrue();
             assertThat(browser.evaluate("document.querySelectorAll('#collections tbody tr, #branches tbody tr,"
                     + " #runs-chart *').length").asInt()).isZero();
