@@ -50,7 +50,13 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
             // probes for load balancers and Kubernetes: status only; components for an admin
             "/actuator/health",
             "/actuator/health/liveness",
-            "/actuator/health/readiness");
+            "/actuator/health/readiness",
+            // the status page's own files (src/main/resources/static; "/" serves index.html): no data in them, every
+            // figure on the page comes from admin calls the page makes with the admin token
+            "/",
+            "/index.html",
+            "/status.js",
+            "/status.css");
 
     /**
      * Request headers that carry credentials and mean nothing in an answer. Camel's platform-http copies the request's

@@ -6,11 +6,18 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Answers {@code GET /sync/status} and {@code POST /sync/{collection}} (see routes/sync-api.camel.yaml). */
+/**
+ * Answers {@code GET /sync/status}, {@code GET /sync/runs} and {@code POST /sync/{collection}} (see
+ * routes/sync-api.camel.yaml).
+ */
 public class SyncApi {
+
+    /** The most runs {@code GET /sync/runs} answers at once. */
+    static final int MAX_RUNS = 1000;
 
     private final SyncStatusBoard status;
     private final SyncTrigger trigger;
@@ -30,8 +37,35 @@ public class SyncApi {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("collections", status.snapshot());
+        body.put("schedules", status.schedules());
         sections.forEach((name, section) -> body.put(name, section.get()));
         respond(exchange.getMessage(), 200, body);
+    }
+
+    /**
+     * {@code GET /sync/runs?limit=&collection=}: the newest runs from the run history, newest first (default 100, at
+     * most {@value #MAX_RUNS}); 400 for a limit that is not a positive number.
+     */
+    public void runs(Exchange exchange) throws JsonProcessingException {
+        Message message = exchange.getMessage();
+        String limitText = message.getHeader("limit", String.class);
+        int limit;
+        try {
+            limit = limitText == null || limitText.isBlank() ? 100 : Integer.parseInt(limitText.strip());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1) {
+            respond(message, 400, Map.of("message", "limit must be a whole number from 1 to " + MAX_RUNS));
+            return;
+        }
+        String collection = message.getHeader("collection", String.class);
+        List<Map<String, Object>> runs = status.recentRuns(
+                collection == null || collection.isBlank() ? null : collection, Math.min(limit, MAX_RUNS));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", runs.size());
+        body.put("runs", runs);
+        respond(message, 200, body);
     }
 
     public void addSection(String name, Supplier<Object> section) {

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,6 +111,58 @@ public class SyncStatusBoard {
             return 0;
         }
         return Duration.between(due.toInstant(), now).toSeconds();
+    }
+
+    /**
+     * When each collection's cron fires next and how late its due run is (the {@code hub.pull.lateness} gauge's
+     * value), for the {@code schedules} section of {@code GET /sync/status}. A collection without a readable cron, or
+     * switched off, has no next run.
+     */
+    public Map<String, Map<String, Object>> schedules() {
+        Map<String, Map<String, Object>> result = new LinkedHashMap<>();
+        Instant now = clock.instant();
+        collections.keySet().stream().sorted().forEach(name -> {
+            CollectionStatus status = of(name);
+            CronExpression cron = schedules.get(name);
+            Map<String, Object> schedule = new LinkedHashMap<>();
+            schedule.put("cron", cron == null ? null : cron.getCronExpression());
+            Date next = cron == null || status.state() == CollectionStatus.State.DISABLED ? null
+                    : cron.getNextValidTimeAfter(Date.from(now));
+            schedule.put("next_run_at", next == null ? null : next.toInstant().toString());
+            long late = (long) lateness(status);
+            schedule.put("late_seconds", late);
+            schedule.put("late", late > 0);
+            result.put(name, schedule);
+        });
+        return result;
+    }
+
+    /**
+     * The newest runs from the run history table, newest first: what {@code GET /sync/runs} answers and the status
+     * page charts. {@code collection} null: every collection.
+     */
+    public List<Map<String, Object>> recentRuns(String collection, int limit) {
+        String where = collection == null ? "" : " WHERE collection = ?";
+        Object[] args = collection == null ? new Object[0] : new Object[] {collection};
+        // LIMIT n is understood by PostgreSQL, MariaDB and H2; n is an int, never the caller's text. Newest first
+        // through the index on started_at (V4)
+        return jdbc.query("SELECT run_id, collection, state, started_at, ended_at, records, pages, error FROM "
+                + runsTable + where + " ORDER BY started_at DESC, run_id LIMIT " + limit, (rs, i) -> {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("run_id", rs.getString("run_id"));
+            run.put("collection", rs.getString("collection"));
+            run.put("state", rs.getString("state"));
+            long started = rs.getLong("started_at");
+            long ended = rs.getLong("ended_at");
+            boolean hasEnd = !rs.wasNull();
+            run.put("started_at", Instant.ofEpochMilli(started).toString());
+            run.put("ended_at", hasEnd ? Instant.ofEpochMilli(ended).toString() : null);
+            run.put("duration_ms", hasEnd ? ended - started : null);
+            run.put("records", rs.getLong("records"));
+            run.put("pages", rs.getLong("pages"));
+            run.put("error", rs.getString("error"));
+            return run;
+        }, args);
     }
 
     /** Runs that were going when the process stopped will not end by themselves; their checkpoints resume them. */

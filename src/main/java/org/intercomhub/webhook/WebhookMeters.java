@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code hub.webhook.duplicates}, {@code hub.webhook.processed}, {@code hub.webhook.processing.failures}; gauges
  * {@code hub.webhook.inbox.backlog} (unprocessed rows), {@code hub.webhook.inbox.oldest.age} (seconds since the
  * oldest of them arrived, 0 when none) and {@code hub.webhook.last.received} (epoch seconds, 0 before the first).
+ * The section also has {@code received_per_minute}, the last 15 minutes' counts for the status page (not a meter:
+ * Prometheus computes rates from the counter itself).
  */
 public class WebhookMeters {
 
@@ -38,6 +40,8 @@ public class WebhookMeters {
     private final AtomicReference<Instant> lastReceivedAt = new AtomicReference<>();
     private final AtomicReference<String> lastProcessingError = new AtomicReference<>();
     private final CachedReading<WebhookInbox.Backlog> backlog;
+    /** Notifications accepted per minute, the last 15 minutes (the status page's "webhooks per minute"). */
+    private final MinuteCounts perMinute = new MinuteCounts(15);
 
     public WebhookMeters(MeterRegistry meters, Clock clock, WebhookInbox inbox, Duration gaugeCache) {
         this.meters = meters;
@@ -63,6 +67,7 @@ public class WebhookMeters {
     void received(String topic) {
         meters.counter("hub.webhook.received", "topic", topic).increment();
         lastReceivedAt.set(clock.instant());
+        perMinute.add(clock.millis());
         backlog.invalidate();
         if (WebhookTopics.effectOf(topic) == WebhookTopics.Effect.UNKNOWN) {
             meters.counter("hub.webhook.unknown", "topic", topic).increment();
@@ -100,6 +105,7 @@ public class WebhookMeters {
     public Map<String, Object> snapshot() {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("received", byTag("hub.webhook.received", "topic"));
+        snapshot.put("received_per_minute", perMinute.lastMinutes(clock.millis()));
         snapshot.put("last_received_at", lastReceivedAt.get() == null ? null : lastReceivedAt.get().toString());
         snapshot.put("rejected", byTag("hub.webhook.rejected", "reason"));
         snapshot.put("duplicates", (long) duplicates.count());

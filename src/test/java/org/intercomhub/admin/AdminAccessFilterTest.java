@@ -96,7 +96,8 @@ class AdminAccessFilterTest {
         }
         // exact paths only: everything under or beside them is admin
         for (String path : List.of("/actuator", "/actuator/prometheus", "/actuator/health/db", "/actuator/env",
-                "/webhooks/intercom/x", "/webhooks", "/", "/error")) {
+                "/webhooks/intercom/x", "/webhooks", "/error", "/index.htm", "/status.js/x", "/static/status.js",
+                "/favicon.ico")) {
             assertThat(call(tokens, "GET", path, "10.1.2.3", null).reached()).as(path).isFalse();
         }
     }

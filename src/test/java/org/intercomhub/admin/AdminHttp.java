@@ -20,6 +20,7 @@ final class AdminHttp {
     /** Every management call of the routes (sync-api, dead-letters); the actuator's are added where it runs. */
     static final List<Call> ROUTE_CALLS = List.of(
             new Call("GET", "/sync/status", null, 200),
+            new Call("GET", "/sync/runs?limit=5", null, 200),
             new Call("POST", "/sync/tags", null, 202),
             new Call("GET", "/dead-letters", null, 200),
             new Call("GET", "/dead-letters?branch=crm&collection=contacts", null, 200),

@@ -42,8 +42,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class BookkeepingMigrationContract {
 
-    /** V1 (the tables as they were before versioning), V2 (attribute_columns). */
-    static final int MIGRATIONS = 2;
+    /**
+     * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
+     * start).
+     */
+    static final int MIGRATIONS = 4;
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
@@ -230,8 +233,8 @@ abstract class BookkeepingMigrationContract {
 
         // what a later migration that alters a column starts from is the same on both
         Map<String, List<String>> shape = shape(created);
-        assertThat(shape.keySet()).containsExactly("attribute_columns", "branch_outbox", "dead_letters",
-                "sync_checkpoints", "sync_runs", "webhook_inbox");
+        assertThat(shape.keySet()).containsExactly("attribute_columns", "branch_outbox", "dead_letters", "push_rows",
+                "push_runs", "sync_checkpoints", "sync_runs", "webhook_inbox");
         assertThat(shape(upgraded)).isEqualTo(shape);
     }
 

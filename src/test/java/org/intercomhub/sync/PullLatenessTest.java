@@ -1,10 +1,17 @@
 package org.intercomhub.sync;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronExpression;
+import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,5 +41,45 @@ class PullLatenessTest {
         // two firings missed: counted from the first one
         assertThat(SyncStatusBoard.lateSeconds(everyQuarterHour(), lastStart, Instant.parse("2026-03-01T10:40:00Z")))
                 .isEqualTo(25 * 60);
+    }
+
+    @Test
+    void theStatusShowsEachCollectionsNextRunAndHowLateItIs() {
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:07:30Z"));
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        JdbcTemplate noDatabase = new JdbcTemplate(); // schedules() reads no table
+        BookkeepingSchema schema = new BookkeepingSchema(noDatabase, "hub");
+        SyncStatusBoard board = new SyncStatusBoard(new CheckpointStore(noDatabase, schema), noDatabase, schema, clock,
+                new SimpleMeterRegistry());
+        board.schedule("contacts", "0 0/15 * * * ?");
+        board.schedule("tags", "0 0/15 * * * ?");
+
+        Map<String, Object> contacts = board.schedules().get("contacts");
+        assertThat(contacts).containsEntry("cron", "0 0/15 * * * ?").containsEntry("next_run_at", "2026-03-01T10:15:00Z")
+                .containsEntry("late_seconds", 0L).containsEntry("late", false);
+
+        // the 10:15 run did not start (the scheduler was stopped): late, and the next firing is 10:30
+        now.set(Instant.parse("2026-03-01T10:16:40Z"));
+        board.disable("tags");
+        contacts = board.schedules().get("contacts");
+        assertThat(contacts).containsEntry("next_run_at", "2026-03-01T10:30:00Z").containsEntry("late_seconds", 100L)
+                .containsEntry("late", true);
+        // switched off: no next run, never late
+        assertThat(board.schedules().get("tags")).containsEntry("next_run_at", null).containsEntry("late", false);
     }
 }
