@@ -8,6 +8,7 @@ import org.intercomhub.fanout.FanoutProperties;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.SyncProperties;
+import org.intercomhub.tracking.TrackingProperties;
 import org.intercomhub.warehouse.WarehouseProperties;
 import org.intercomhub.webhook.WebhookProperties;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class SettingsDefaultsTest {
 
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
-            CrmProperties.class, AdminProperties.class, MetricsProperties.class);
+            CrmProperties.class, AdminProperties.class, MetricsProperties.class, TrackingProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {
@@ -60,6 +61,9 @@ class SettingsDefaultsTest {
         CrmProperties crm = yaml.bindOrCreate("crm", CrmProperties.class);
         assertThat(crm.enabled()).isNull();
         assertThat(crm.active()).isFalse();
+        TrackingProperties tracking = yaml.bindOrCreate("tracking", TrackingProperties.class);
+        assertThat(tracking.keys()).isEmpty();
+        assertThat(tracking.active()).isFalse();
     }
 
     /** The file alone; its ${VARIABLE:default}s resolve to their defaults. */
