@@ -3,6 +3,11 @@ package org.intercomhub.tracking;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.intercomhub.fanout.BranchMeters;
+import org.intercomhub.fanout.BranchRunner;
+import org.intercomhub.fanout.DeadLetters;
+import org.intercomhub.intercom.IntercomClient;
+import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
@@ -61,5 +66,22 @@ public class TrackingConfiguration {
     @Bean
     public TrackingReceiver trackingReceiver(TrackingInbox inbox, TrackingMeters meters) {
         return new TrackingReceiver(inbox, meters);
+    }
+
+    @Bean
+    public TrackingApplier trackingApplier(IntercomClient intercom, TrackingInbox inbox, Clock clock) {
+        IntercomWriter writer = new IntercomWriter(intercom);
+        return new TrackingApplier(writer, new AttributeCatalog(writer), inbox, clock);
+    }
+
+    @Bean
+    public TrackingProcessor trackingProcessor(TrackingInbox inbox, TrackingApplier applier, DeadLetters deadLetters,
+                                               TrackingMeters meters, TrackingProperties tracking,
+                                               BranchRunner runner, BranchMeters branchMeters, ObjectMapper json,
+                                               Clock clock) {
+        // its dead letters are listed and replayed with the branches' (GET /dead-letters?branch=tracking)
+        runner.addReplayTarget(new TrackingReplay(applier));
+        branchMeters.register(TrackingProcessor.DEAD_LETTER_BRANCH, tracking.active());
+        return new TrackingProcessor(inbox, applier, deadLetters, meters, tracking, json, clock);
     }
 }
