@@ -192,6 +192,29 @@ public class TrackingProcessor {
         }
     }
 
+    // ------------------------------------------------------------------ warehouse and analytics
+
+    /** The next calls for the fan-out, with their canonical records (identifies, groups, tracks). */
+    public FanoutBatch nextFanout() {
+        List<TrackingInbox.Entry> entries = inbox.notFannedOut(settings.batchSize());
+        return new FanoutBatch(entries, entries.stream().map(e -> TrackingRecords.of(callOf(e)))
+                .filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** After direct:fanout returned: the warehouse has the calls and the analytics queue holds its share. */
+    public void fannedOut(FanoutBatch batch) {
+        if (!batch.entries().isEmpty()) {
+            inbox.fannedOut(batch.entries());
+        }
+    }
+
+    /** Calls taken for the fan-out, and their records (page, screen and alias calls have none). */
+    public record FanoutBatch(List<TrackingInbox.Entry> entries, List<CanonicalRecord> records) {
+        public boolean hasCalls() {
+            return !entries.isEmpty();
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     TrackingCall callOf(TrackingInbox.Entry entry) {
