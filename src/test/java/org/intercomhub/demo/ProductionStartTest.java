@@ -50,8 +50,15 @@ class ProductionStartTest {
             CamelContext camel = hub.getBean(CamelContext.class);
             assertThat(camel.getRouteController().getRouteStatus("analytics")).isNotEqualTo(ServiceStatus.Started);
             assertThat(camel.getRouteController().getRouteStatus("crm")).isNotEqualTo(ServiceStatus.Started);
+            // no write keys: the tracking API is off, POST /v1/* is not served
+            for (String route : new String[] {"tracking-identify", "tracking-batch", "tracking-import-slash",
+                    "tracking-apply", "tracking-fanout"}) {
+                assertThat(camel.getRouteController().getRouteStatus(route)).as(route)
+                        .isNotEqualTo(ServiceStatus.Started);
+            }
             assertThat(output.getOut()).containsOnlyOnce("Analytics branch off: no AMPLITUDE_API_KEY set")
                     .containsOnlyOnce("CRM branch off: no CRM_BASE_URL set")
+                    .containsOnlyOnce("Tracking API off: no TRACKING_WRITE_KEYS set")
                     .doesNotContain("sandbox at").doesNotContain("stub");
         }
     }
