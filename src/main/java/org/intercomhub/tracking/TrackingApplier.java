@@ -50,12 +50,31 @@ public class TrackingApplier {
     }
 
     public Result apply(TrackingCall call) {
+        if (!forIntercom(call.body().path("integrations"))) {
+            return Result.skipped("integrations leaves Intercom out");
+        }
         return switch (call.type()) {
             case "identify" -> identify(call);
             case "group" -> group(call);
             case "track" -> track(call);
             default -> Result.skipped(call.type() + " calls are not sent to Intercom");
         };
+    }
+
+    /**
+     * Segment's destination filter: {@code "Intercom": false} leaves Intercom out, and so does {@code "All": false}
+     * unless {@code "Intercom"} is switched on (keys are case-sensitive, as Segment's).
+     */
+    static boolean forIntercom(JsonNode integrations) {
+        JsonNode intercom = integrations.get("Intercom");
+        if (intercom != null && intercom.isBoolean()) {
+            return intercom.booleanValue();
+        }
+        if (intercom != null && intercom.isObject()) {
+            return true;
+        }
+        JsonNode all = integrations.get("All");
+        return all == null || !all.isBoolean() || all.booleanValue();
     }
 
     // ------------------------------------------------------------------ identify → contact

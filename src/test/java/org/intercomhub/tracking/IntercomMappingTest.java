@@ -68,4 +68,14 @@ class IntercomMappingTest {
         assertThat(IntercomMapping.epochSeconds(json("1704067200"))).isEqualTo(1704067200L);
         assertThat(IntercomMapping.epochSeconds(json("\"yesterday\""))).isNull();
     }
+
+    @Test
+    void segmentsDestinationFilter() throws Exception {
+        assertThat(TrackingApplier.forIntercom(json("{}"))).isTrue();
+        assertThat(TrackingApplier.forIntercom(json("{\"Intercom\":false}"))).isFalse();
+        assertThat(TrackingApplier.forIntercom(json("{\"All\":false}"))).isFalse();
+        assertThat(TrackingApplier.forIntercom(json("{\"All\":false,\"Intercom\":true}"))).isTrue();
+        assertThat(TrackingApplier.forIntercom(json("{\"All\":true,\"intercom\":false}"))).isTrue();
+        assertThat(TrackingApplier.forIntercom(json("{\"All\":false,\"Intercom\":{\"x\":1}}"))).isTrue();
+    }
 }
