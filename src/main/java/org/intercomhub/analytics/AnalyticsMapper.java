@@ -172,7 +172,8 @@ public class AnalyticsMapper {
     private static String emailOf(CanonicalRecord record) {
         Map<String, Object> row = record.row();
         String email = text(row, "email");
-        if (email != null && (record.collection().equals("contacts") || record.collection().equals("events"))) {
+        if (email != null && (record.collection().equals("contacts") || record.collection().equals("events")
+                || record.collection().equals("tracks"))) {
             return email;
         }
         String contactEmail = textOf(firstContact(row), "email");

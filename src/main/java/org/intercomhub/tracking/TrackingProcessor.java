@@ -35,6 +35,7 @@ public class TrackingProcessor {
     public static final String DEAD_LETTER_BRANCH = "tracking";
     private static final Logger log = LoggerFactory.getLogger(TrackingProcessor.class);
     private static final long PURGE_EVERY_MILLIS = 60 * 60 * 1000L;
+    private static final int MAX_ROUNDS = 50;
     static final Map<String, String> TABLES = Map.of("identify", "identifies", "group", "groups", "track", "tracks");
 
     private final TrackingInbox inbox;
@@ -68,7 +69,8 @@ public class TrackingProcessor {
             return 0;
         }
         int settled = 0;
-        while (true) {
+        // bounded, so that waiting attachments and the purge get their turn while calls keep arriving
+        for (int rounds = 0; rounds < MAX_ROUNDS; rounds++) {
             List<TrackingInbox.Entry> due = inbox.due(settings.batchSize());
             if (due.isEmpty()) {
                 break;
