@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.intercomhub.fanout.DeadLetters;
+import org.intercomhub.intercom.IntercomAccessDeniedException;
+import org.intercomhub.intercom.IntercomApiException;
 import org.intercomhub.intercom.IntercomException;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.retry.Backoff;
@@ -113,6 +115,11 @@ public class TrackingProcessor {
                 settled++;
                 outageAttempts = 0;
             } catch (IntercomException e) {
+                if (refusesTheCall(e)) {
+                    deadLetter(entry, call, entry.attempts() + 1, "Intercom refused it: " + e.getMessage());
+                    settled++;
+                    continue;
+                }
                 // the service or the app, not this call: everyone waits
                 heldBack.add(entry.userKey());
                 if (failed(entry, call, e)) {
@@ -133,6 +140,16 @@ public class TrackingProcessor {
             }
         }
         return new Round(settled, false);
+    }
+
+    /**
+     * A 4xx answer other than 401, 403 and 429 thrown by a lookup (the writer's own writes report those as
+     * rejections) refuses this call, not the service: it is dead-lettered, not retried.
+     */
+    static boolean refusesTheCall(IntercomException e) {
+        return e instanceof IntercomApiException api && !(e instanceof IntercomAccessDeniedException)
+                && api.status() >= 400 && api.status() < 500 && api.status() != 401 && api.status() != 403
+                && api.status() != 429;
     }
 
     /** Counts a failed try; true when it was the last one and the call is dead-lettered. */

@@ -43,7 +43,9 @@ public class TrackingReplay implements Branch {
                     case REJECTED -> Outcome.dead("Intercom refused it: " + result.note());
                 });
             } catch (IntercomException e) {
-                outcomes.add(Outcome.retry("Intercom unavailable: " + e.getMessage()));
+                outcomes.add(TrackingProcessor.refusesTheCall(e)
+                        ? Outcome.dead("Intercom refused it: " + e.getMessage())
+                        : Outcome.retry("Intercom unavailable: " + e.getMessage()));
             } catch (RuntimeException e) {
                 outcomes.add(Outcome.retry(e.toString()));
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.h2.jdbcx.JdbcDataSource;
 import org.intercomhub.fanout.DeadLetters;
+import org.intercomhub.intercom.IntercomApiException;
 import org.intercomhub.intercom.IntercomUnavailableException;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,5 +161,16 @@ class TrackingProcessorH2Test {
         processor.applyDue();
         assertThat(applier.seen).containsExactly("a1", "a1", "a1", "a2", "b1");
         assertThat(inbox.pending().rows()).isZero();
+    }
+
+    @Test
+    void aLookupIntercomRefusesDeadLettersTheCallAtOnce() {
+        inbox.store(List.of(call("a1", "identify", "A"), call("b1", "identify", "B")));
+        applier.failures.put("a1", new ArrayList<>(List.of(new IntercomApiException(400, "parameter_invalid",
+                "bad query", "req-1"))));
+        processor.applyDue();
+        assertThat(applier.seen).as("no pause: it was the call, not Intercom").containsExactly("a1", "b1");
+        assertThat(deadLetters.list(TrackingProcessor.DEAD_LETTER_BRANCH, null, null, 10)).singleElement()
+                .satisfies(letter -> assertThat(letter.lastError()).contains("bad query"));
     }
 }
