@@ -10,7 +10,8 @@ import org.springframework.context.ApplicationListener;
  * settings the hub cannot run without, and stops start-up naming the first one missing:
  * <ul>
  *   <li>INTERCOM_ACCESS_TOKEN and WAREHOUSE_URL (the demo profile sets both: sandbox token, H2 under ./data);</li>
- *   <li>AMPLITUDE_API_KEY when ANALYTICS_ENABLED=true, CRM_BASE_URL when CRM_ENABLED=true. A branch nobody
+ *   <li>AMPLITUDE_API_KEY when ANALYTICS_ENABLED=true, CRM_BASE_URL when CRM_ENABLED=true, TRACKING_WRITE_KEYS when
+ *       TRACKING_ENABLED=true. A branch nobody
  *       switched on runs only when it has its credentials (see FanoutConfiguration).</li>
  * </ul>
  * Nothing here falls back to a stand-in. Registered in META-INF/spring.factories; the failure is printed by
@@ -51,6 +52,13 @@ public class RequiredSettings implements ApplicationListener<ApplicationPrepared
                     "CRM_ENABLED=true switches the CRM branch on, and it needs the root URL of the CRM's records API",
                     "Set CRM_BASE_URL (and CRM_API_KEY), or leave CRM_ENABLED unset (or false) to run without the "
                             + "CRM branch.");
+        }
+        if (switchedOn(binder, "tracking.enabled") && blank(binder, "tracking.write-keys")) {
+            throw new MissingSettingException("TRACKING_WRITE_KEYS", "tracking.write-keys",
+                    "TRACKING_ENABLED=true switches the tracking API (POST /v1/*) on, and it needs the write keys "
+                            + "your Segment libraries send",
+                    "Set TRACKING_WRITE_KEYS to one or more long random keys, comma-separated (openssl rand -hex 24),"
+                            + " or leave TRACKING_ENABLED unset (or false) to run without the tracking API.");
         }
     }
 

@@ -9,6 +9,7 @@ import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.push.PushProperties;
 import org.intercomhub.sync.SyncProperties;
+import org.intercomhub.tracking.TrackingProperties;
 import org.intercomhub.warehouse.WarehouseProperties;
 import org.intercomhub.webhook.WebhookProperties;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class SettingsDefaultsTest {
 
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
-            CrmProperties.class, AdminProperties.class, MetricsProperties.class, PushProperties.class);
+            CrmProperties.class, AdminProperties.class, MetricsProperties.class, PushProperties.class,
+            TrackingProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {
@@ -61,6 +63,9 @@ class SettingsDefaultsTest {
         CrmProperties crm = yaml.bindOrCreate("crm", CrmProperties.class);
         assertThat(crm.enabled()).isNull();
         assertThat(crm.active()).isFalse();
+        TrackingProperties tracking = yaml.bindOrCreate("tracking", TrackingProperties.class);
+        assertThat(tracking.keys()).isEmpty();
+        assertThat(tracking.active()).isFalse();
     }
 
     /** The file alone; its ${VARIABLE:default}s resolve to their defaults. */

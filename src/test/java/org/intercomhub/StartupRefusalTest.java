@@ -69,6 +69,16 @@ class StartupRefusalTest {
     }
 
     @Test
+    void trackingSwitchedOnWithoutWriteKeysRefusesNamingTrackingWriteKeys(CapturedOutput output) {
+        assertThatThrownBy(() -> HubStart.production().arg("tracking.enabled", "true")
+                .arg("tracking.write-keys", " ").run())
+                .isInstanceOf(MissingSettingException.class)
+                .extracting(e -> ((MissingSettingException) e).variable()).isEqualTo("TRACKING_WRITE_KEYS");
+        assertThat(output.getOut()).contains("TRACKING_WRITE_KEYS is not set (tracking.write-keys)")
+                .contains("TRACKING_ENABLED=true");
+    }
+
+    @Test
     void unknownRegionRefusesNamingTheKeyAndTheRegions(CapturedOutput output) {
         assertThatThrownBy(() -> HubStart.production().arg("intercom.region", "mars").run()).isNotNull();
         assertThat(output.getOut()).contains("APPLICATION FAILED TO START")

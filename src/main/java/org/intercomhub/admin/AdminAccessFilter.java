@@ -47,6 +47,8 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
     public static final Set<String> OPEN_PATHS = Set.of(
             // Intercom's notifications: signed with the app's client secret (WebhookSignatures)
             "/webhooks/intercom",
+            // the tracking API (Segment's contract): authenticated by its write keys (TrackingRequests)
+            "/v1/identify", "/v1/group", "/v1/track", "/v1/page", "/v1/batch", "/v1/import", "/v1/import/",
             // probes for load balancers and Kubernetes: status only; components for an admin
             "/actuator/health",
             "/actuator/health/liveness",

@@ -19,7 +19,8 @@ import static org.intercomhub.fanout.RowValues.textOf;
  * Canonical records as Amplitude HTTP V2 events. A webhook notification (its first record carries it) becomes
  * {@code [Intercom] <topic>} with the item's scalar fields as event_properties, {@code time} in ms from the
  * notification's created_at and {@code insert_id} = the notification id (so a repeat is dropped by Amplitude). A
- * pulled contact becomes an Identify ({@code $identify} with {@code user_properties.$set}). Everything else is not
+ * pulled contact becomes an Identify ({@code $identify} with {@code user_properties.$set}). A track call of the tracking
+ * API becomes an event of its own name and scalar properties, its messageId the insert_id. Everything else is not
  * the branch's business and never enters its queue.
  */
 public class AnalyticsMapper {
@@ -63,7 +64,24 @@ public class AnalyticsMapper {
         }
         ObjectNode event = JSON.createObjectNode();
         event.put("user_id", userId);
-        if (record.event() != null) {
+        if (record.event() != null && record.source() == CanonicalRecord.Source.TRACKING) {
+            // a track call of the tracking API: the app's own event, under its own name and properties
+            CanonicalRecord.Event track = record.event();
+            event.put("event_type", track.topic());
+            if (track.createdAt() != null) {
+                event.put("time", track.createdAt() * 1000);
+            }
+            event.put("insert_id", track.notificationId());
+            ObjectNode properties = event.putObject("event_properties");
+            JsonNode sent = json(record.row(), "properties");
+            if (sent != null && sent.isObject()) {
+                sent.fields().forEachRemaining(p -> {
+                    if (p.getValue().isValueNode()) {
+                        properties.set(p.getKey(), p.getValue());
+                    }
+                });
+            }
+        } else if (record.event() != null) {
             CanonicalRecord.Event notification = record.event();
             event.put("event_type", "[Intercom] " + notification.topic());
             Long seconds = notification.createdAt() != null ? notification.createdAt() : record.sourceUpdatedAt();
@@ -154,7 +172,8 @@ public class AnalyticsMapper {
     private static String emailOf(CanonicalRecord record) {
         Map<String, Object> row = record.row();
         String email = text(row, "email");
-        if (email != null && (record.collection().equals("contacts") || record.collection().equals("events"))) {
+        if (email != null && (record.collection().equals("contacts") || record.collection().equals("events")
+                || record.collection().equals("tracks"))) {
             return email;
         }
         String contactEmail = textOf(firstContact(row), "email");

@@ -170,6 +170,14 @@ public class BranchRunner {
     }
 
     /**
+     * A destination outside the outbox whose dead letters this runner replays too (the tracking API's Intercom
+     * writes): its letters go through {@code POST /dead-letters/replay} like a branch's.
+     */
+    public void addReplayTarget(Branch target) {
+        branches.putIfAbsent(target.name(), target);
+    }
+
+    /**
      * Sends dead letters through their branch once more; a letter leaves the table only when its record was
      * delivered (or is now dropped, e.g. a user id that became invalid), else it stays with the new error.
      */

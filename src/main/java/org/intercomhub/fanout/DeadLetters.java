@@ -1,5 +1,6 @@
 package org.intercomhub.fanout;
 
+import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -53,6 +54,15 @@ public class DeadLetters {
                         + "first_failed_at, last_failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 UUID.randomUUID().toString(), entry.branch(), entry.record().collection(), entry.record().id(),
                 entry.recordJson(), attempts, error, entry.firstFailedAt() != null ? entry.firstFailedAt() : now, now);
+    }
+
+    /** A record given up on outside the outbox (the tracking API's calls): stored like a branch's. */
+    public void add(String branch, CanonicalRecord record, int attempts, String error, Long firstFailedAt) {
+        long now = clock.millis();
+        jdbc.update("INSERT INTO " + table + " (id, branch, collection, record_id, record, attempts, last_error, "
+                        + "first_failed_at, last_failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                UUID.randomUUID().toString(), branch, record.collection(), record.id(), RecordJson.write(record),
+                attempts, error, firstFailedAt != null ? firstFailedAt : now, now);
     }
 
     /** Dead letters, oldest first; null filters match everything; ids, when given, select exactly those. */

@@ -9,7 +9,7 @@ import java.util.Map;
  * @param collection      the warehouse table of the record, e.g. {@code contacts}
  * @param id              Intercom's id of the record (the table's key)
  * @param op              upsert, or delete (marks the row {@code _deleted}, never erases it)
- * @param source          where it came from
+ * @param source          where it came from: a pull, a webhook, or a tracking call
  * @param sourceUpdatedAt Intercom's {@code updated_at} in UNIX seconds, or null when the collection has none;
  *                        a row is never overwritten by a record with an older value
  * @param row             column name to value: String, Long, Double, Boolean, {@link java.time.Instant},
@@ -35,7 +35,8 @@ public record CanonicalRecord(
     public enum Operation { UPSERT, DELETE }
 
     public enum Source {
-        PULL, WEBHOOK;
+        /** TRACKING: a call of the Segment-compatible tracking API (tables identifies, groups, tracks). */
+        PULL, WEBHOOK, TRACKING;
 
         public String columnValue() {
             return name().toLowerCase();

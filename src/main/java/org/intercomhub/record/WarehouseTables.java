@@ -98,6 +98,17 @@ public final class WarehouseTables {
         // from event.created webhooks only: Intercom's API lists events per user, there is no collection to pull
         top("events", cols("id", TEXT, "event_name", TEXT, "created_at", TIMESTAMP, "user_id", TEXT,
                 "email", TEXT, "intercom_user_id", TEXT, "metadata", JSON));
+
+        // calls of the tracking API (POST /v1/*), named as Segment's warehouse schema names them; id is the messageId
+        top("identifies", cols("id", TEXT, "user_id", TEXT, "anonymous_id", TEXT, "email", TEXT,
+                "timestamp", TIMESTAMP, "sent_at", TIMESTAMP, "received_at", TIMESTAMP, "traits", JSON,
+                "context", JSON, "integrations", JSON));
+        top("groups", cols("id", TEXT, "user_id", TEXT, "anonymous_id", TEXT, "group_id", TEXT,
+                "timestamp", TIMESTAMP, "sent_at", TIMESTAMP, "received_at", TIMESTAMP, "traits", JSON,
+                "context", JSON, "integrations", JSON));
+        top("tracks", cols("id", TEXT, "user_id", TEXT, "anonymous_id", TEXT, "email", TEXT, "event", TEXT,
+                "event_text", TEXT, "timestamp", TIMESTAMP, "sent_at", TIMESTAMP, "received_at", TIMESTAMP,
+                "properties", JSON, "context", JSON, "integrations", JSON));
     }
 
     /** Views that keep Segment's collection names working: its {@code users} and {@code contacts} (leads). */

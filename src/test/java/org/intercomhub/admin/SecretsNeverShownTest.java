@@ -1,5 +1,6 @@
 package org.intercomhub.admin;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.HubStart;
 import org.intercomhub.InvalidSettingException;
 import org.intercomhub.sandbox.AmplitudeStub;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,8 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The hub started with every secret set, as environment variables: every endpoint called with no, a wrong and the
- * right token, a sync run through both branches (one of them refusing), webhooks signed and not. No secret value is
- * in any log line or any answer.
+ * right token, a sync run through both branches (one of them refusing), webhooks signed and not, tracking calls with
+ * the right and a guessed write key. No secret value is in any log line or any answer.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsNeverShownTest {
@@ -40,8 +42,9 @@ class SecretsNeverShownTest {
     static final String ADMIN_TOKEN = "admin-token-Mv9Gy2Sa4Dh";
     static final String ADMIN_TOKEN_2 = "admin-token-Rb6Nc8Vz1Ke";
     static final String WAREHOUSE_PASSWORD = "warehouse-pass-Ut5Yi3Ow7Qf";
+    static final String WRITE_KEY = "write-key-Lp2Hs6Dq9Ja";
     static final List<String> SECRETS = List.of(INTERCOM_TOKEN, CLIENT_SECRET, AMPLITUDE_KEY, CRM_KEY, ADMIN_TOKEN,
-            ADMIN_TOKEN_2, WAREHOUSE_PASSWORD);
+            ADMIN_TOKEN_2, WAREHOUSE_PASSWORD, WRITE_KEY, WRITE_KEY + "-guess");
 
     @Test
     void noSecretInTheLogOrInAnyAnswer(CapturedOutput output) {
@@ -63,6 +66,7 @@ class SecretsNeverShownTest {
                     .env("WAREHOUSE_URL", "jdbc:h2:mem:hub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
                     .env("WAREHOUSE_USER", "sa")
                     .env("WAREHOUSE_PASSWORD", WAREHOUSE_PASSWORD)
+                    .env("TRACKING_WRITE_KEYS", WRITE_KEY)
                     .env("FANOUT_MAX_ATTEMPTS", "1")
                     .env("FANOUT_POLL_INTERVAL_MS", "50")
                     .run()) {
@@ -89,6 +93,28 @@ class SecretsNeverShownTest {
                 assertThat(wronglySigned.status()).isEqualTo(401);
                 answers.add(wronglySigned.response());
                 answers.add(http.send("POST", "/webhooks/intercom", "{}", right).body());
+
+                // the tracking API with its write key (HTTP Basic, body), a guessed one, and a refused call
+                String basic = "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + ":").getBytes());
+                String guess = "Basic " + Base64.getEncoder().encodeToString((WRITE_KEY + "-guess:")
+                        .getBytes());
+                String identify = "{\"userId\":\"secret-test-1\",\"traits\":{\"email\":\"s1@example.com\"}}";
+                for (String[] call : new String[][] {{"/v1/identify", identify, basic, "200"},
+                        {"/v1/import/", "{\"writeKey\":\"" + WRITE_KEY + "\",\"batch\":[{\"type\":\"track\","
+                                + "\"userId\":\"secret-test-1\",\"event\":\"E\"}]}", null, "200"},
+                        {"/v1/identify", identify, guess, "401"},
+                        {"/v1/batch", "{\"writeKey\":\"" + WRITE_KEY + "-guess\",\"batch\":[]}", null, "401"},
+                        {"/v1/track", "{\"writeKey\":\"" + WRITE_KEY + "\",\"event\":", null, "400"}}) {
+                    HttpResponse<String> response = http.send("POST", call[0], call[1], call[2]);
+                    assertThat(response.statusCode()).as(call[0]).isEqualTo(Integer.parseInt(call[3]));
+                    answers.add(response.headers().map() + "\n" + response.body());
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    var applied = new ObjectMapper().readTree(
+                            http.send("GET", "/sync/status", null, right).body()).path("tracking").path("applied");
+                    return applied.path("identify").asInt() == 1 && applied.path("track").asInt() == 1;
+                });
+                answers.add(http.send("GET", "/dead-letters?branch=tracking", null, right).body());
 
                 List<AdminHttp.Call> calls = new ArrayList<>(AdminHttp.ROUTE_CALLS);
                 calls.addAll(List.of(new AdminHttp.Call("GET", "/actuator", null, 200),

@@ -18,6 +18,10 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProductionStartTest {
 
     @Test
-    void productionHasNoSandboxNoStubsAndNothingOnTheirPorts(CapturedOutput output) {
+    void productionHasNoSandboxNoStubsAndNothingOnTheirPorts(CapturedOutput output) throws Exception {
         int sandboxPort = HubStart.freePort();
         int amplitudePort = HubStart.freePort();
         int crmPort = HubStart.freePort();
@@ -50,8 +54,22 @@ class ProductionStartTest {
             CamelContext camel = hub.getBean(CamelContext.class);
             assertThat(camel.getRouteController().getRouteStatus("analytics")).isNotEqualTo(ServiceStatus.Started);
             assertThat(camel.getRouteController().getRouteStatus("crm")).isNotEqualTo(ServiceStatus.Started);
+            // no write keys: the tracking API is off, POST /v1/* is not served
+            for (String route : new String[] {"tracking-identify", "tracking-batch", "tracking-import-slash",
+                    "tracking-apply", "tracking-fanout"}) {
+                assertThat(camel.getRouteController().getRouteStatus(route)).as(route)
+                        .isNotEqualTo(ServiceStatus.Started);
+            }
+            int port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
+            HttpResponse<String> identify = HttpClient.newHttpClient().send(HttpRequest
+                    .newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/identify"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"u\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(identify.statusCode()).isEqualTo(404);
             assertThat(output.getOut()).containsOnlyOnce("Analytics branch off: no AMPLITUDE_API_KEY set")
                     .containsOnlyOnce("CRM branch off: no CRM_BASE_URL set")
+                    .containsOnlyOnce("Tracking API off: no TRACKING_WRITE_KEYS set")
                     .doesNotContain("sandbox at").doesNotContain("stub");
         }
     }

@@ -44,9 +44,10 @@ abstract class BookkeepingMigrationContract {
 
     /**
      * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
-     * start).
+     * start), V5 (tracking inbox).
      */
-    static final int MIGRATIONS = 4;
+    static final int MIGRATIONS = 5;
+    static final String NEWEST = "5";
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
@@ -125,11 +126,11 @@ abstract class BookkeepingMigrationContract {
 
         MigrateResult first = schema.migrate();
         assertThat(first.migrationsExecuted).isEqualTo(MIGRATIONS);
-        assertThat(first.targetSchemaVersion).isEqualTo(Integer.toString(MIGRATIONS));
+        assertThat(first.targetSchemaVersion).isEqualTo(NEWEST);
 
         MigrateResult restart = schema.migrate();
         assertThat(restart.migrationsExecuted).as("the next start-up has nothing to do").isZero();
-        assertThat(restart.initialSchemaVersion).isEqualTo(Integer.toString(MIGRATIONS));
+        assertThat(restart.initialSchemaVersion).isEqualTo(NEWEST);
 
         CheckpointStore checkpoints = new CheckpointStore(jdbc, schema);
         Checkpoint checkpoint = new Checkpoint(1_700_000_000L, null, "cursor-1", 1_700_000_100L,
@@ -173,7 +174,7 @@ abstract class BookkeepingMigrationContract {
         MigrateResult upgrade = schema.migrate();
         assertThat(upgrade.initialSchemaVersion).as("baselined below V1").isEqualTo("0");
         assertThat(upgrade.migrationsExecuted).isEqualTo(MIGRATIONS);
-        assertThat(upgrade.targetSchemaVersion).isEqualTo(Integer.toString(MIGRATIONS));
+        assertThat(upgrade.targetSchemaVersion).isEqualTo(NEWEST);
         assertThat(schema.migrate().migrationsExecuted).isZero();
 
         // the pull resumes from its checkpoint; the run the old process left going is marked interrupted
@@ -234,7 +235,8 @@ abstract class BookkeepingMigrationContract {
         // what a later migration that alters a column starts from is the same on both
         Map<String, List<String>> shape = shape(created);
         assertThat(shape.keySet()).containsExactly("attribute_columns", "branch_outbox", "dead_letters", "push_rows",
-                "push_runs", "sync_checkpoints", "sync_runs", "webhook_inbox");
+                "push_runs", "sync_checkpoints", "sync_runs", "tracking_attachments", "tracking_inbox",
+                "webhook_inbox");
         assertThat(shape(upgraded)).isEqualTo(shape);
     }
 

@@ -1,0 +1,235 @@
+package org.intercomhub.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The durable record of every accepted tracking call ({@code tracking_inbox} in the bookkeeping schema). A request is
+ * answered 200 only after its calls are committed here, all of them or none. Two readers drain it independently: the
+ * Intercom side takes each user's calls in {@code seq} order (a call waiting for a retry holds back its user's later
+ * calls, no one else's), the fan-out side takes every call once for the warehouse and analytics, so an Intercom
+ * outage never delays the warehouse.
+ */
+public class TrackingInbox {
+
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    /** A stored call; {@code body} is its JSON. */
+    public record Entry(long seq, String messageId, String type, String userKey, String body, long receivedAt,
+                        int attempts, Long firstFailedAt) {
+    }
+
+    /** A group call's attachment waiting for its user to reach Intercom. */
+    public record Attachment(String userKey, String companyId, String groupId, String userId, String email,
+                             String messageId, long createdAt, int attempts) {
+    }
+
+    /** Calls not applied to Intercom yet: how many, and when the oldest arrived (null when none). */
+    public record Backlog(long rows, Long oldestReceivedAt) {
+        public static final Backlog NONE = new Backlog(0, null);
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final String table;
+    private final String attachments;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+        this.table = schema.table("tracking_inbox");
+        this.attachments = schema.table("tracking_attachments");
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Commits the calls in their order, in one transaction; a call whose messageId is already stored (a client
+     * retrying) is left out. Returns the calls that were new.
+     */
+    public List<TrackingCall> store(List<TrackingCall> calls) {
+        Map<String, TrackingCall> unique = new LinkedHashMap<>();
+        calls.forEach(call -> unique.putIfAbsent(call.messageId(), call));
+        try {
+            return storeNew(unique);
+        } catch (DuplicateKeyException e) {
+            // a concurrent request stored one of these messageIds between our check and our insert: check again
+            return storeNew(unique);
+        }
+    }
+
+    private List<TrackingCall> storeNew(Map<String, TrackingCall> unique) {
+        List<TrackingCall> stored = transactions.execute(status -> {
+            Set<String> known = existing(unique.keySet());
+            long now = clock.millis();
+            List<Object[]> rows = new ArrayList<>();
+            List<TrackingCall> fresh = new ArrayList<>();
+            for (TrackingCall call : unique.values()) {
+                if (!known.contains(call.messageId())) {
+                    fresh.add(call);
+                    rows.add(new Object[]{call.messageId(), call.type(), call.userKey(), now, text(call)});
+                }
+            }
+            if (!rows.isEmpty()) {
+                // a JDBC batch runs its statements in order: the identity column numbers the calls as they were sent
+                jdbc.batchUpdate("INSERT INTO " + table + " (message_id, call_type, user_key, received_at, body,"
+                        + " attempts) VALUES (?, ?, ?, ?, ?, 0)", rows);
+            }
+            return fresh;
+        });
+        return stored == null ? List.of() : stored;
+    }
+
+    private Set<String> existing(Set<String> messageIds) {
+        Set<String> known = new HashSet<>();
+        List<String> ids = new ArrayList<>(messageIds);
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            known.addAll(jdbc.queryForList("SELECT message_id FROM " + table + " WHERE message_id IN ("
+                    + String.join(", ", chunk.stream().map(id -> "?").toList()) + ")", String.class, chunk.toArray()));
+        }
+        return known;
+    }
+
+    private String text(TrackingCall call) {
+        try {
+            return json.writeValueAsString(call.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The oldest calls not applied yet, in seq order, leaving out every user whose earliest waiting call is not due
+     * (it failed and waits for its retry): their later calls must not overtake it.
+     */
+    public List<Entry> due(int limit) {
+        return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
+                        + " FROM " + table + " WHERE applied_at IS NULL AND user_key NOT IN (SELECT w.user_key FROM "
+                        + table + " w WHERE w.applied_at IS NULL AND w.next_attempt_at > ?) ORDER BY seq LIMIT "
+                        + Math.max(1, limit),
+                (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
+                clock.millis());
+    }
+
+    /** Intercom took the call (outcome applied), or it is settled otherwise (skipped, dead_lettered). */
+    public void settled(Entry entry, String outcome, String intercomId, String note) {
+        jdbc.update("UPDATE " + table + " SET applied_at = ?, outcome = ?, intercom_id = ?, last_error = ?,"
+                + " next_attempt_at = NULL WHERE seq = ?", clock.millis(), outcome, intercomId, clip(note), entry.seq());
+    }
+
+    /** The call failed and waits until {@code nextAttemptAt}; its user's later calls wait with it. */
+    public void failed(Entry entry, int attempts, long nextAttemptAt, String error) {
+        jdbc.update("UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?,"
+                        + " first_failed_at = COALESCE(first_failed_at, ?) WHERE seq = ?", attempts, nextAttemptAt,
+                clip(error), clock.millis(), entry.seq());
+    }
+
+    /** Intercom's id of the contact this user's latest applied identify wrote; null when none is known. */
+    public String contactId(String userKey) {
+        List<String> ids = jdbc.queryForList("SELECT intercom_id FROM " + table + " WHERE user_key = ?"
+                + " AND call_type = 'identify' AND outcome = 'applied' AND intercom_id IS NOT NULL"
+                + " ORDER BY seq DESC LIMIT 1", String.class, userKey);
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    /** Calls the warehouse and analytics have not had yet, in seq order. */
+    public List<Entry> notFannedOut(int limit) {
+        return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
+                        + " FROM " + table + " WHERE fanned_out_at IS NULL ORDER BY seq LIMIT " + Math.max(1, limit),
+                (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())));
+    }
+
+    public void fannedOut(List<Entry> entries) {
+        long now = clock.millis();
+        jdbc.batchUpdate("UPDATE " + table + " SET fanned_out_at = ? WHERE seq = ?",
+                entries.stream().map(e -> new Object[]{now, e.seq()}).toList());
+    }
+
+    /** One query for the backlog gauges (on the tracking_inbox_pending index). */
+    public Backlog pending() {
+        return jdbc.queryForObject("SELECT COUNT(*), MIN(received_at) FROM " + table + " WHERE applied_at IS NULL",
+                (rs, n) -> {
+                    long rows = rs.getLong(1);
+                    long oldest = rs.getLong(2);
+                    return new Backlog(rows, rs.wasNull() ? null : oldest);
+                });
+    }
+
+    /** Drops calls applied and fanned out before this time; a client resending one after that stores it again. */
+    public int purgeBefore(long epochMillis) {
+        return jdbc.update("DELETE FROM " + table + " WHERE applied_at IS NOT NULL AND fanned_out_at IS NOT NULL"
+                + " AND received_at < ?", epochMillis);
+    }
+
+    // ------------------------------------------------------------------ attachments waiting for their user
+
+    /** Remembers an attachment to make once the user is in Intercom; a repeat of the same one is kept once. */
+    public void addAttachment(Attachment attachment, long nextAttemptAt) {
+        try {
+            jdbc.update("INSERT INTO " + attachments + " (user_key, company_id, group_id, user_id, email, message_id,"
+                            + " created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                    attachment.userKey(), attachment.companyId(), attachment.groupId(), attachment.userId(),
+                    attachment.email(), attachment.messageId(), attachment.createdAt(), nextAttemptAt);
+        } catch (DuplicateKeyException e) {
+            // already waiting
+        }
+    }
+
+    public List<Attachment> attachmentsOf(String userKey) {
+        return jdbc.query("SELECT user_key, company_id, group_id, user_id, email, message_id, created_at, attempts FROM "
+                + attachments + " WHERE user_key = ?", this::attachment, userKey);
+    }
+
+    public List<Attachment> dueAttachments(int limit) {
+        return jdbc.query("SELECT user_key, company_id, group_id, user_id, email, message_id, created_at, attempts FROM "
+                + attachments + " WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT " + Math.max(1, limit),
+                this::attachment, clock.millis());
+    }
+
+    public void attachmentDone(Attachment attachment) {
+        jdbc.update("DELETE FROM " + attachments + " WHERE user_key = ? AND company_id = ?", attachment.userKey(),
+                attachment.companyId());
+    }
+
+    public void attachmentWaits(Attachment attachment, long nextAttemptAt, String why) {
+        jdbc.update("UPDATE " + attachments + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                + " WHERE user_key = ? AND company_id = ?", nextAttemptAt, clip(why), attachment.userKey(),
+                attachment.companyId());
+    }
+
+    public long waitingAttachments() {
+        Long n = jdbc.queryForObject("SELECT COUNT(*) FROM " + attachments, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private Attachment attachment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        return new Attachment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getLong(7), rs.getInt(8));
+    }
+
+    private static String clip(String text) {
+        return text == null || text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+    }
+
+    private static Long nullable(long value, boolean wasNull) {
+        return wasNull ? null : value;
+    }
+}
