@@ -4,6 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.intercomhub.cluster.ClusterHeartbeat;
+import org.intercomhub.cluster.ClusterNode;
+import org.intercomhub.cluster.ClusterProperties;
+import org.intercomhub.cluster.ClusterRuns;
+import org.intercomhub.cluster.ClusterScheduler;
+import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.intercom.IntercomClient;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.intercom.IntercomSettings;
@@ -40,7 +46,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
 import java.time.Clock;
-import java.util.Properties;
 
 /**
  * Wires the beans the routes call, from the typed settings of application.yaml. Production wiring only: the demo's
@@ -48,7 +53,7 @@ import java.util.Properties;
  */
 @Configuration
 @EnableConfigurationProperties({IntercomProperties.class, WarehouseProperties.class, SyncProperties.class,
-        PullSchedules.class, MetricsProperties.class})
+        PullSchedules.class, MetricsProperties.class, ClusterProperties.class})
 public class HubConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(HubConfiguration.class);
@@ -125,10 +130,11 @@ public class HubConfiguration {
 
     @Bean
     public SyncStatusBoard syncStatusBoard(CheckpointStore checkpoints, JdbcTemplate jdbc, BookkeepingSchema schema,
-                                           Clock clock, MeterRegistry meters, PullSchedules schedules) {
+                                           Clock clock, MeterRegistry meters, PullSchedules schedules,
+                                           ClusterRuns cluster) {
         SyncStatusBoard board = new SyncStatusBoard(checkpoints, jdbc, schema, clock, meters);
         schedules.collections().forEach((collection, schedule) -> board.schedule(collection, schedule.cron()));
-        int interrupted = board.markInterruptedRuns();
+        int interrupted = cluster.clustered() ? 0 : board.markInterruptedRuns();
         if (interrupted > 0) {
             log.info("{} runs were interrupted when the hub last stopped; they resume from their checkpoints",
                     interrupted);
@@ -161,8 +167,48 @@ public class HubConfiguration {
     }
 
     @Bean
-    public SyncTrigger syncTrigger(CamelContext camel, SyncStatusBoard status, PullRoutes pulls) {
-        return new SyncTrigger(camel, status, pulls.collections());
+    public SyncTrigger syncTrigger(CamelContext camel, SyncStatusBoard status, PullRoutes pulls, ClusterRuns cluster) {
+        return new SyncTrigger(camel, status, pulls.collections(), cluster);
+    }
+
+    @Bean
+    public ClusterNode clusterNode(ClusterProperties cluster) {
+        return ClusterNode.of(cluster);
+    }
+
+    /**
+     * Quartz for the scheduled pulls and push syncs: clustered on the bookkeeping schema (PostgreSQL, MariaDB), so each
+     * run fires on one node; in memory on H2. A thread per collection, and some for the push syncs of
+     * routes/intercom-push.camel.yaml (counted only after the routes are loaded); a job that finds no free thread
+     * waits for one, it is not lost.
+     */
+    @Bean
+    public ClusterScheduler clusterScheduler(DataSource dataSource, SqlDialect dialect, BookkeepingSchema schema,
+                                             ClusterNode node, ClusterProperties cluster, PullRoutes pulls) {
+        ClusterScheduler scheduler = ClusterScheduler.on(dataSource, dialect, schema, node, cluster,
+                pulls.collections().size() + 8);
+        if (scheduler.clustered()) {
+            log.info("Scheduled pulls and pushes run in Quartz's cluster on {} as node {}", schema.name(), node.name());
+        }
+        return scheduler;
+    }
+
+    /** This node's heartbeat row; on H2 also the warning when a second instance shares the database. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    public ClusterHeartbeat clusterHeartbeat(JdbcTemplate jdbc, BookkeepingSchema schema, ClusterNode node, Clock clock,
+                                             ClusterProperties cluster, ClusterScheduler scheduler) {
+        return new ClusterHeartbeat(jdbc, schema, node, clock, cluster.checkinInterval(), !scheduler.clustered());
+    }
+
+    /** The queues' row leases (webhook inbox, branch outbox, tracking inbox), owned by this node. */
+    @Bean
+    public RowLeases rowLeases(JdbcTemplate jdbc, ClusterNode node, Clock clock, ClusterProperties cluster) {
+        return new RowLeases(jdbc, node, clock, cluster.queueLease());
+    }
+
+    @Bean
+    public ClusterRuns clusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, ClusterScheduler scheduler) {
+        return new ClusterRuns(jdbc, schema, scheduler.clustered());
     }
 
     @Bean
@@ -170,18 +216,11 @@ public class HubConfiguration {
         return new SyncApi(status, trigger, json);
     }
 
-    /** camel-quartz without its starter: a thread per collection so no scheduled pull waits for another. */
+    /** camel-quartz without its starter, on the hub's scheduler (it starts and stops it with the routes). */
     @Bean("quartz")
-    public QuartzComponent quartz(PullRoutes pulls) {
+    public QuartzComponent quartz(ClusterScheduler scheduler) {
         QuartzComponent quartz = new QuartzComponent();
-        Properties properties = new Properties();
-        // unique per application context: Quartz keeps schedulers in a JVM-wide registry by name
-        properties.setProperty("org.quartz.scheduler.instanceName", "intercom-hub-" + java.util.UUID.randomUUID());
-        // a thread per collection, and some for the push syncs of routes/intercom-push.camel.yaml (counted only after
-        // the routes are loaded); a job that finds no free thread waits for one, it is not lost
-        properties.setProperty("org.quartz.threadPool.threadCount", Integer.toString(pulls.collections().size() + 8));
-        properties.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
-        quartz.setProperties(properties);
+        quartz.setSchedulerFactory(scheduler);
         return quartz;
     }
 

@@ -2,6 +2,7 @@ package org.intercomhub;
 
 import org.intercomhub.admin.AdminProperties;
 import org.intercomhub.analytics.AnalyticsProperties;
+import org.intercomhub.cluster.ClusterProperties;
 import org.intercomhub.crm.CrmProperties;
 import org.intercomhub.demo.SandboxProperties;
 import org.intercomhub.fanout.FanoutProperties;
@@ -34,7 +35,7 @@ class SettingsDefaultsTest {
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
             CrmProperties.class, AdminProperties.class, MetricsProperties.class, PushProperties.class,
-            TrackingProperties.class);
+            TrackingProperties.class, ClusterProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {

@@ -1,5 +1,6 @@
 package org.intercomhub.fanout;
 
+import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  * before the pull's checkpoint moves or the webhook rows are marked processed: a crash at any point loses nothing
  * (a repeated page or notification is sent again; Amplitude drops repeats by insert_id, CRM writes are upserts).
  * Each branch's route takes due rows, delivers them and settles them: a row leaves only when delivered, dropped or
- * moved to {@code dead_letters}.
+ * moved to {@code dead_letters}. Rows are leased to the node delivering them ({@link RowLeases}): several instances
+ * drain one branch's queue without sending a row twice at once.
  */
 public class BranchOutbox {
 
@@ -36,8 +38,17 @@ public class BranchOutbox {
     private final Clock clock;
     private final List<Branch> branches;
     private final AtomicLong lastSeq = new AtomicLong();
+    private final RowLeases leases;
+    private final RowLeases.Columns leased;
 
     public BranchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, List<Branch> enabledBranches) {
+        this(jdbc, schema, clock, enabledBranches, RowLeases.local(jdbc, clock));
+    }
+
+    public BranchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, List<Branch> enabledBranches,
+                        RowLeases leases) {
+        this.leases = leases;
+        this.leased = new RowLeases.Columns(schema.table("branch_outbox"), "id", "claimed_by", "claimed_until");
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.table = schema.table("branch_outbox");
@@ -88,16 +99,28 @@ public class BranchOutbox {
         return lastSeq.updateAndGet(last -> Math.max(last + 1, now));
     }
 
-    /** The rows of a branch that are due now, earliest due first (new rows in the order they came). */
+    /**
+     * Claims the rows of a branch that are due now and no other node holds, earliest due first (new rows in the order
+     * they came); each stays this node's until it is removed or rescheduled, or its lease runs out.
+     */
     public List<Entry> due(String branch, int limit) {
+        long now = clock.millis();
+        List<String> candidates = jdbc.queryForList("SELECT id FROM " + table + " WHERE branch = ? AND next_attempt_at"
+                + " <= ? AND " + leased.free() + " ORDER BY next_attempt_at, seq LIMIT " + Math.max(1, limit),
+                String.class, branch, now, now);
+        // a row rescheduled meanwhile by the node that held it is not due any more
+        String claim = leases.claim(leased, candidates, "next_attempt_at <= " + now);
+        if (claim == null) {
+            return List.of();
+        }
         return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table
-                        + " WHERE branch = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT " + Math.max(1, limit),
+                        + " WHERE claimed_by = ? ORDER BY next_attempt_at, seq",
                 (rs, i) -> {
                     long first = rs.getLong("first_failed_at");
                     String json = rs.getString("record");
                     return new Entry(rs.getString("id"), branch, RecordJson.read(json), json, rs.getInt("attempts"),
                             rs.wasNull() ? null : first);
-                }, branch, clock.millis());
+                }, claim);
     }
 
     public void remove(List<String> ids) {
@@ -106,10 +129,16 @@ public class BranchOutbox {
         }
     }
 
+    /** Gives rows back unsettled: free at once for this or another node. */
+    public void release(List<Entry> entries) {
+        jdbc.batchUpdate("UPDATE " + table + " SET " + leased.release() + " WHERE id = ?",
+                entries.stream().map(e -> new Object[]{e.id()}).toList());
+    }
+
     /** A failed or paused row: next try at {@code nextAttemptAt}. */
     public void reschedule(Entry entry, int attempts, long nextAttemptAt, String error) {
         jdbc.update("UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?, "
-                        + "first_failed_at = COALESCE(first_failed_at, ?) WHERE id = ?",
+                        + "first_failed_at = COALESCE(first_failed_at, ?), " + leased.release() + " WHERE id = ?",
                 attempts, nextAttemptAt, error, clock.millis(), entry.id());
     }
 

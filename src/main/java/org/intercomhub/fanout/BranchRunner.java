@@ -104,7 +104,14 @@ public class BranchRunner {
      * and replayed too). Returns how many rows were settled.
      */
     public int settle(Due due, List<Outcome> outcomes) {
-        int settled = outbox.inOneTransaction(() -> settleRows(due, outcomes));
+        int settled;
+        try {
+            settled = outbox.inOneTransaction(() -> settleRows(due, outcomes));
+        } catch (RuntimeException e) {
+            // rolled back: the rows stay queued, and free for the next take rather than until their lease ends
+            outbox.release(due.getEntries());
+            throw e;
+        }
         meters.queueChanged(due.getBranch()); // committed: the queue gauges read it afresh
         return settled;
     }

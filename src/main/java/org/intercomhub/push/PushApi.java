@@ -3,6 +3,7 @@ package org.intercomhub.push;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
+import org.intercomhub.cluster.ClusterRuns;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -24,10 +25,14 @@ public class PushApi {
     private final CamelContext camel;
     private final PushSyncs syncs;
     private final PushRuns runs;
+    /** A run going (or asked for) on another node answers 409 too. */
+    private final ClusterRuns cluster;
     private final PushPreview preview;
     private final ObjectMapper json;
 
-    public PushApi(CamelContext camel, PushSyncs syncs, PushRuns runs, PushPreview preview, ObjectMapper json) {
+    public PushApi(CamelContext camel, PushSyncs syncs, PushRuns runs, PushPreview preview, ObjectMapper json,
+                   ClusterRuns cluster) {
+        this.cluster = cluster;
         this.camel = camel;
         this.syncs = syncs;
         this.runs = runs;
@@ -44,7 +49,7 @@ public class PushApi {
         if (route == null) {
             respond(exchange.getMessage(), 409, Map.of("sync", sync, "outcome", "disabled",
                     "message", "the route push-" + sync + " is stopped"));
-        } else if (runs.isRunning(sync)) {
+        } else if (runs.isRunning(sync) || cluster.busy("intercom-push", sync)) {
             respond(exchange.getMessage(), 409, Map.of("sync", sync, "outcome", "already_running",
                     "message", sync + " is already running; try again when it is done"));
         } else {
@@ -83,7 +88,7 @@ public class PushApi {
             entry.put("match", sync.match());
             entry.put("mode", PushDefinition.lower(sync.mode()));
             entry.put("missing", PushDefinition.lower(sync.missing()));
-            entry.put("running", runs.isRunning(name));
+            entry.put("running", runs.isRunning(name) || cluster.busy("intercom-push", name));
             entry.put("recent_runs", runs.state().recentRuns(name, RECENT_RUNS));
             out.put(name, entry);
         });

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.intercomhub.cluster.ClusterRuns;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
@@ -34,9 +35,10 @@ public class PushConfiguration {
     }
 
     @Bean
-    public PushState pushState(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
+    public PushState pushState(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, ClusterRuns cluster) {
         PushState state = new PushState(jdbc, schema, clock);
-        int interrupted = state.markInterrupted();
+        // clustered, a 'running' row may be another node's live run: the next run of that sync closes it instead
+        int interrupted = cluster.clustered() ? 0 : state.markInterrupted();
         if (interrupted > 0) {
             log.info("{} push runs were interrupted when the hub last stopped; their next runs send what they did not",
                     interrupted);
@@ -67,8 +69,8 @@ public class PushConfiguration {
 
     @Bean
     public PushApi pushApi(CamelContext camel, PushSyncs syncs, PushRuns runs, PushPreview preview, ObjectMapper json,
-                           SyncApi syncApi) {
-        PushApi api = new PushApi(camel, syncs, runs, preview, json);
+                           SyncApi syncApi, ClusterRuns cluster) {
+        PushApi api = new PushApi(camel, syncs, runs, preview, json, cluster);
         syncApi.addSection("push", api::status);
         return api;
     }

@@ -88,6 +88,10 @@ public class PushState {
     }
 
     public void runStarted(String sync, String runId, long startedAt) {
+        // one run of a sync at a time, cluster-wide (a stateful Quartz job): an older 'running' row is a run whose node
+        // died; this run takes over from it
+        jdbc.update("UPDATE " + runs + " SET state = 'interrupted', ended_at = ? WHERE sync_name = ? AND state = 'running'",
+                startedAt, sync);
         jdbc.update("INSERT INTO " + runs + " (run_id, sync_name, started_at, state, rows_read, created, updated, "
                 + "unchanged, archived, deleted, rejected) VALUES (?, ?, ?, 'running', 0, 0, 0, 0, 0, 0, 0)",
                 runId, sync, startedAt);
@@ -102,7 +106,7 @@ public class PushState {
                 run.runId());
     }
 
-    /** Runs left 'running' by a hub that stopped mid-run. */
+    /** Runs left 'running' by a hub that stopped mid-run (one node only: in a cluster another node may be running). */
     public int markInterrupted() {
         return jdbc.update("UPDATE " + runs + " SET state = 'interrupted', ended_at = ? WHERE state = 'running'",
                 clock.millis());

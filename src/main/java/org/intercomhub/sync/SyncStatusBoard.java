@@ -165,7 +165,10 @@ public class SyncStatusBoard {
         }, args);
     }
 
-    /** Runs that were going when the process stopped will not end by themselves; their checkpoints resume them. */
+    /**
+     * Runs that were going when the process stopped will not end by themselves; their checkpoints resume them. One node
+     * only: in a cluster a 'running' row may be another node's live run (the collection's next run closes it instead).
+     */
     public int markInterruptedRuns() {
         return jdbc.update("UPDATE " + runsTable + " SET state = 'interrupted', ended_at = ? WHERE state = 'running'",
                 clock.millis());
@@ -187,6 +190,10 @@ public class SyncStatusBoard {
         }
         String runId = UUID.randomUUID().toString();
         runIds.put(collection, runId);
+        // one run of a collection at a time, cluster-wide (a stateful Quartz job): an older 'running' row is a run whose
+        // node died; this run resumes from its checkpoint
+        jdbc.update("UPDATE " + runsTable + " SET state = 'interrupted', ended_at = ? WHERE collection = ?"
+                + " AND state = 'running'", clock.millis(), collection);
         jdbc.update("INSERT INTO " + runsTable + " (run_id, collection, started_at, state, records, pages) "
                 + "VALUES (?, ?, ?, 'running', 0, 0)", runId, collection, clock.millis());
         return true;

@@ -2,6 +2,7 @@ package org.intercomhub.sync;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.intercomhub.cluster.ClusterRuns;
 
 import java.util.List;
 
@@ -17,11 +18,13 @@ public class SyncTrigger {
     private final CamelContext camel;
     private final SyncStatusBoard status;
     private final List<String> collections;
+    private final ClusterRuns cluster;
 
-    public SyncTrigger(CamelContext camel, SyncStatusBoard status, List<String> collections) {
+    public SyncTrigger(CamelContext camel, SyncStatusBoard status, List<String> collections, ClusterRuns cluster) {
         this.camel = camel;
         this.status = status;
         this.collections = collections;
+        this.cluster = cluster;
     }
 
     public List<String> collections() {
@@ -37,7 +40,8 @@ public class SyncTrigger {
             status.disable(collection);
             return Outcome.DISABLED;
         }
-        if (!status.claim(collection)) {
+        // clustered: a run going (or asked for) on any node, from Quartz's tables; one node: the in-memory claim
+        if (cluster.clustered() ? cluster.busy("intercom-pull", collection) : !status.claim(collection)) {
             return Outcome.ALREADY_RUNNING;
         }
         ScheduledRoutes.fire(camel, route);

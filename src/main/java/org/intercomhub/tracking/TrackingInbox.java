@@ -2,6 +2,7 @@ package org.intercomhub.tracking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +22,9 @@ import java.util.Set;
  * answered 200 only after its calls are committed here, all of them or none. Two readers drain it independently: the
  * Intercom side takes each user's calls in {@code seq} order (a call waiting for a retry holds back its user's later
  * calls, no one else's), the fan-out side takes every call once for the warehouse and analytics, so an Intercom
- * outage never delays the warehouse.
+ * outage never delays the warehouse. Each reader leases the rows it takes ({@link RowLeases}; columns of its own), so
+ * several instances drain the inbox without applying or fanning out a call twice at once; a user's calls stay in
+ * order across nodes (a node takes no call of a user while another holds an earlier one).
  */
 public class TrackingInbox {
 
@@ -48,8 +51,20 @@ public class TrackingInbox {
     private final String attachments;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RowLeases leases;
+    private final RowLeases.Columns applying;
+    private final RowLeases.Columns fanningOut;
 
     public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock) {
+        this(jdbc, schema, json, clock, RowLeases.local(jdbc, clock));
+    }
+
+    public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock,
+                         RowLeases leases) {
+        this.leases = leases;
+        this.applying = new RowLeases.Columns(schema.table("tracking_inbox"), "seq", "claimed_by", "claimed_until");
+        this.fanningOut = new RowLeases.Columns(schema.table("tracking_inbox"), "seq", "fanout_claimed_by",
+                "fanout_claimed_until");
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.table = schema.table("tracking_inbox");
@@ -119,25 +134,48 @@ public class TrackingInbox {
      * (it failed and waits for its retry): their later calls must not overtake it.
      */
     public List<Entry> due(int limit) {
+        long now = leases.now();
+        // nor a user of whom another node holds a call: that node applies the user's calls in order
+        List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE applied_at IS NULL AND "
+                        + applying.free() + " AND user_key NOT IN (SELECT w.user_key FROM " + table + " w WHERE"
+                        + " w.applied_at IS NULL AND (w.next_attempt_at > ? OR w.claimed_until >= ?)) ORDER BY seq LIMIT "
+                        + Math.max(1, limit), Long.class, now, clock.millis(), now);
+        String claim = leases.claim(applying, candidates, "applied_at IS NULL");
+        if (claim == null) {
+            return List.of();
+        }
+        // two nodes claiming at once may each win calls of one user: keep a call only when no earlier call of its
+        // user waits outside this claim, give the others back
+        List<Long> overtaking = jdbc.queryForList("SELECT c.seq FROM " + table + " c JOIN " + table + " e ON"
+                + " e.user_key = c.user_key AND e.seq < c.seq AND e.applied_at IS NULL AND (e.claimed_by IS NULL OR"
+                + " e.claimed_by <> ?) WHERE c.claimed_by = ?", Long.class, claim, claim);
+        if (!overtaking.isEmpty()) {
+            jdbc.batchUpdate("UPDATE " + table + " SET " + applying.release() + " WHERE seq = ? AND claimed_by = ?",
+                    overtaking.stream().distinct().map(seq -> new Object[]{seq, claim}).toList());
+        }
         return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE applied_at IS NULL AND user_key NOT IN (SELECT w.user_key FROM "
-                        + table + " w WHERE w.applied_at IS NULL AND w.next_attempt_at > ?) ORDER BY seq LIMIT "
-                        + Math.max(1, limit),
+                        + " FROM " + table + " WHERE claimed_by = ? ORDER BY seq",
                 (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
-                clock.millis());
+                claim);
+    }
+
+    /** Gives back the calls of a round that were neither settled nor failed (held back, or Intercom went away). */
+    public void release(List<Entry> entries) {
+        jdbc.batchUpdate("UPDATE " + table + " SET " + applying.release() + " WHERE seq = ? AND applied_at IS NULL"
+                + " AND claimed_until IS NOT NULL", entries.stream().map(e -> new Object[]{e.seq()}).toList());
     }
 
     /** Intercom took the call (outcome applied), or it is settled otherwise (skipped, dead_lettered). */
     public void settled(Entry entry, String outcome, String intercomId, String note) {
         jdbc.update("UPDATE " + table + " SET applied_at = ?, outcome = ?, intercom_id = ?, last_error = ?,"
-                + " next_attempt_at = NULL WHERE seq = ?", clock.millis(), outcome, intercomId, clip(note), entry.seq());
+                + " next_attempt_at = NULL, " + applying.release() + " WHERE seq = ?", clock.millis(), outcome, intercomId, clip(note), entry.seq());
     }
 
     /** The call failed and waits until {@code nextAttemptAt}; its user's later calls wait with it. */
     public void failed(Entry entry, int attempts, long nextAttemptAt, String error) {
         jdbc.update("UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_error = ?,"
-                        + " first_failed_at = COALESCE(first_failed_at, ?) WHERE seq = ?", attempts, nextAttemptAt,
+                        + " first_failed_at = COALESCE(first_failed_at, ?), " + applying.release() + " WHERE seq = ?", attempts, nextAttemptAt,
                 clip(error), clock.millis(), entry.seq());
     }
 
@@ -151,15 +189,21 @@ public class TrackingInbox {
 
     /** Calls the warehouse and analytics have not had yet, in seq order. */
     public List<Entry> notFannedOut(int limit) {
+        List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE fanned_out_at IS NULL AND "
+                + fanningOut.free() + " ORDER BY seq LIMIT " + Math.max(1, limit), Long.class, leases.now());
+        String claim = leases.claim(fanningOut, candidates, "fanned_out_at IS NULL");
+        if (claim == null) {
+            return List.of();
+        }
         return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE fanned_out_at IS NULL ORDER BY seq LIMIT " + Math.max(1, limit),
+                        + " FROM " + table + " WHERE fanout_claimed_by = ? ORDER BY seq",
                 (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())));
+                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())), claim);
     }
 
     public void fannedOut(List<Entry> entries) {
         long now = clock.millis();
-        jdbc.batchUpdate("UPDATE " + table + " SET fanned_out_at = ? WHERE seq = ?",
+        jdbc.batchUpdate("UPDATE " + table + " SET fanned_out_at = ?, " + fanningOut.release() + " WHERE seq = ?",
                 entries.stream().map(e -> new Object[]{now, e.seq()}).toList());
     }
 

@@ -77,7 +77,13 @@ public class TrackingProcessor {
             if (due.isEmpty()) {
                 break;
             }
-            Round round = applyRound(due);
+            Round round;
+            try {
+                round = applyRound(due);
+            } finally {
+                // what the round left (held back, or stopped by an outage) is free again for this or another node
+                inbox.release(due);
+            }
             settled += round.settled;
             if (round.outage || round.settled == 0) {
                 break;

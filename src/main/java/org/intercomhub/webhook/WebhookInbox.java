@@ -1,5 +1,6 @@
 package org.intercomhub.webhook;
 
+import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.retry.Backoff;
 
 import org.intercomhub.sync.BookkeepingSchema;
@@ -14,7 +15,8 @@ import java.util.List;
  * The durable record of every accepted notification ({@code webhook_inbox} in the bookkeeping schema). A
  * notification is acknowledged only after its row is committed, and marked processed only after its records went
  * through the fan-out, so a crash in between loses nothing: the row is simply processed again (writes are
- * idempotent). Its primary key, Intercom's notification id, makes a redelivery a no-op.
+ * idempotent). Its primary key, Intercom's notification id, makes a redelivery a no-op. Rows are leased to the node
+ * processing them ({@link RowLeases}): several instances drain the inbox without taking the same row twice.
  */
 public class WebhookInbox {
 
@@ -31,11 +33,19 @@ public class WebhookInbox {
     private final JdbcTemplate jdbc;
     private final String table;
     private final Clock clock;
+    private final RowLeases leases;
+    private final RowLeases.Columns leased;
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
+        this(jdbc, schema, clock, RowLeases.local(jdbc, clock));
+    }
+
+    public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, RowLeases leases) {
         this.jdbc = jdbc;
         this.table = schema.table("webhook_inbox");
         this.clock = clock;
+        this.leases = leases;
+        this.leased = new RowLeases.Columns(table, "notification_id", "claimed_by", "claimed_until");
     }
 
     /** Commits the notification; false when its id is already there (a redelivery). */
@@ -50,28 +60,38 @@ public class WebhookInbox {
         }
     }
 
-    /** The oldest unprocessed rows that are due, oldest first. */
+    /**
+     * Claims the oldest unprocessed rows that are due and no other node holds, oldest first; each stays this node's
+     * until it is marked processed or failed, or its lease runs out.
+     */
     public List<Entry> due(int limit) {
+        long now = clock.millis();
+        List<String> candidates = jdbc.queryForList("SELECT notification_id FROM " + table
+                + " WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND "
+                + leased.free() + " ORDER BY received_at, notification_id LIMIT " + limit, String.class, now, now);
+        String claim = leases.claim(leased, candidates, "processed_at IS NULL");
+        if (claim == null) {
+            return List.of();
+        }
         return jdbc.query("SELECT notification_id, topic, created_at, body, attempts FROM " + table
-                        + " WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
-                        + " ORDER BY received_at, notification_id LIMIT " + limit,
+                        + " WHERE claimed_by = ? ORDER BY received_at, notification_id",
                 (rs, n) -> new Entry(rs.getString(1), rs.getString(2), nullableLong(rs.getLong(3), rs.wasNull()),
                         rs.getString(4), rs.getInt(5)),
-                clock.millis());
+                claim);
     }
 
     public void markProcessed(List<String> ids) {
         long now = clock.millis();
-        jdbc.batchUpdate("UPDATE " + table + " SET processed_at = ?, last_error = NULL WHERE notification_id = ?",
-                ids.stream().map(id -> new Object[]{now, id}).toList());
+        jdbc.batchUpdate("UPDATE " + table + " SET processed_at = ?, last_error = NULL, " + leased.release()
+                        + " WHERE notification_id = ?", ids.stream().map(id -> new Object[]{now, id}).toList());
     }
 
     /** Counts an attempt and puts the row off with exponential backoff; it stays unprocessed. */
     public void markFailed(Entry entry, String error) {
         long delay = RETRY_BACKOFF.delay(entry.attempts() + 1).toMillis();
         String message = error == null ? "unknown error" : error;
-        jdbc.update("UPDATE " + table + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                        + " WHERE notification_id = ?", clock.millis() + delay,
+        jdbc.update("UPDATE " + table + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
+                        + leased.release() + " WHERE notification_id = ?", clock.millis() + delay,
                 message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message, entry.id());
     }
 

@@ -1,0 +1,43 @@
+package org.intercomhub.cluster;
+
+import org.intercomhub.sync.BookkeepingSchema;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Whether a scheduled route's job is busy anywhere in the cluster, from Quartz's own tables: a firing of the job that
+ * a node acquired or is executing ({@code QRTZ_FIRED_TRIGGERS}; a dead node's row stays until another node recovers
+ * the run), or a manual firing ({@code POST /sync/...}, {@code POST /push/...}) waiting to be picked up (its trigger
+ * is in Quartz's {@code DEFAULT} group; the schedules' triggers are in the route's group). Quartz keeps these rows
+ * right however a node ends, so no heartbeat of our own is needed. Not clustered (H2): never busy here; the caller's
+ * in-memory guard is the whole truth on one node.
+ */
+public class ClusterRuns {
+
+    private final JdbcTemplate jdbc;
+    private final String firedTriggers;
+    private final String triggers;
+    private final boolean clustered;
+
+    public ClusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, boolean clustered) {
+        this.jdbc = jdbc;
+        this.firedTriggers = schema.table("QRTZ_FIRED_TRIGGERS");
+        this.triggers = schema.table("QRTZ_TRIGGERS");
+        this.clustered = clustered;
+    }
+
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** True when the job {@code group/name} (quartz:group/name) is running or about to, on any node. */
+    public boolean busy(String group, String name) {
+        if (!clustered) {
+            return false;
+        }
+        Long n = jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM " + firedTriggers
+                        + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ?) + (SELECT COUNT(*) FROM " + triggers
+                        + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ? AND TRIGGER_GROUP = 'DEFAULT')",
+                Long.class, ClusterScheduler.CLUSTER_NAME, group, name, ClusterScheduler.CLUSTER_NAME, group, name);
+        return n != null && n > 0;
+    }
+}
