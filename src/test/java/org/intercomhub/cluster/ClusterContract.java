@@ -1,0 +1,174 @@
+package org.intercomhub.cluster;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.intercomhub.HubStart;
+import org.intercomhub.IntercomHubApplication;
+import org.intercomhub.ItSuite;
+import org.intercomhub.SuiteSetup;
+import org.intercomhub.pull.PullCatalog;
+import org.intercomhub.sandbox.WebhookSender;
+import org.intercomhub.sync.SyncTrigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two hub instances on one bookkeeping schema, each an application context with its own Quartz scheduler, web server
+ * and queue readers: node A is the test's context, node B a second one started from the same settings. One subclass
+ * per database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(classes = IntercomHubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SuiteSetup(ClusterTestSupport.class)
+abstract class ClusterContract {
+
+    static final List<String> ALL = new PullCatalog().names();
+
+    @Autowired
+    ItSuite suite;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    SyncTrigger triggerA;
+    @Autowired
+    MeterRegistry metersA;
+    @LocalServerPort
+    int portA;
+
+    ConfigurableApplicationContext nodeB;
+
+    @BeforeAll
+    void startSecondNode() {
+        HubStart second = HubStart.bare();
+        // HubStart already sets these two, as the suite does
+        suite.properties().forEach((key, value) -> {
+            if (!key.equals("server.port") && !key.equals("sync.run-on-startup")) {
+                second.arg(key, value);
+            }
+        });
+        nodeB = second.run();
+    }
+
+    @AfterAll
+    void stopSecondNode() {
+        if (nodeB != null) {
+            nodeB.close();
+        }
+    }
+
+    int portB() {
+        return Integer.parseInt(nodeB.getEnvironment().getProperty("local.server.port"));
+    }
+
+    String bookkeeping(String table) {
+        return suite.schema() + "_hub." + table;
+    }
+
+    @Test
+    @Order(1)
+    void eachCollectionRunsOncePerTriggerWhicheverNodeIsAsked() throws Exception {
+        SyncTrigger triggerB = nodeB.getBean(SyncTrigger.class);
+        long before = System.currentTimeMillis();
+        // half the collections asked of A, half of B
+        for (int i = 0; i < ALL.size(); i++) {
+            assertThat((i % 2 == 0 ? triggerA : triggerB).trigger(ALL.get(i))).as(ALL.get(i))
+                    .isEqualTo(SyncTrigger.Outcome.STARTED);
+        }
+        // asked again of either node while its run is going (or waits for a free worker): 409, not a second run
+        assertThat(triggerB.trigger("contacts")).isEqualTo(SyncTrigger.Outcome.ALREADY_RUNNING);
+        assertThat(triggerA.trigger("contacts")).isEqualTo(SyncTrigger.Outcome.ALREADY_RUNNING);
+        assertThat(post(portB(), "/sync/contacts").statusCode()).isEqualTo(409);
+
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() ->
+                ALL.stream().allMatch(c -> endedRuns(c, before) >= 1));
+        for (String collection : ALL) {
+            assertThat(runs(collection, before)).as("runs of " + collection).isEqualTo(1);
+        }
+        var workspace = suite.sandbox().workspace();
+        assertThat(count(suite.schema() + ".contacts")).isEqualTo(workspace.count("contacts"));
+        assertThat(count(suite.schema() + ".companies")).isEqualTo(workspace.count("companies"));
+        assertThat(count(suite.schema() + ".conversations")).isEqualTo(workspace.count("conversations"));
+
+        // done everywhere: asking again starts a run
+        assertThat(triggerB.trigger("tags")).isEqualTo(SyncTrigger.Outcome.STARTED);
+    }
+
+    @Test
+    @Order(2)
+    void webhooksPostedAlternatelyToBothNodesAreEachProcessedOnce() {
+        double processedBefore = processed(metersA) + processed(nodeB.getBean(MeterRegistry.class));
+        var workspace = suite.sandbox().workspace();
+        List<String> contacts = workspace.mutate("contacts", 60);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < contacts.size(); i++) {
+            WebhookSender sender = new WebhookSender(workspace, "app_test",
+                    URI.create("http://127.0.0.1:" + (i % 2 == 0 ? portA : portB()) + "/webhooks/intercom"),
+                    ClusterTestSupport.SECRET);
+            WebhookSender.Delivery delivery = sender.contact("contact.user.updated", contacts.get(i));
+            ids.add(delivery.id());
+        }
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+                jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("webhook_inbox")
+                        + " WHERE processed_at IS NOT NULL AND notification_id IN ('"
+                        + String.join("', '", ids) + "')", Long.class) == ids.size());
+        double processed = processed(metersA) + processed(nodeB.getBean(MeterRegistry.class)) - processedBefore;
+        // each notification went through the fan-out once, on one node or the other
+        assertThat(processed).isEqualTo(ids.size());
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("webhook_inbox")
+                + " WHERE attempts > 0 OR claimed_by IS NOT NULL", Long.class)).isZero();
+        for (String id : contacts) {
+            Map<String, Object> row = jdbc.queryForMap("SELECT name, _source_updated_at FROM " + suite.schema()
+                    + ".contacts WHERE id = ?", id);
+            assertThat(((Number) row.get("_source_updated_at")).longValue())
+                    .isEqualTo(workspace.contact(id).get("updated_at").asLong());
+        }
+    }
+
+    static double processed(MeterRegistry meters) {
+        var counter = meters.find("hub.webhook.processed").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    long runs(String collection, long since) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs")
+                + " WHERE collection = ? AND started_at >= ?", Long.class, collection, since);
+    }
+
+    long endedRuns(String collection, long since) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs")
+                + " WHERE collection = ? AND started_at >= ? AND state <> 'running'", Long.class, collection, since);
+    }
+
+    long count(String table) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+    }
+
+    static HttpResponse<String> post(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
