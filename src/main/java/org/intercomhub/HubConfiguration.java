@@ -10,6 +10,7 @@ import org.intercomhub.cluster.ClusterProperties;
 import org.intercomhub.cluster.ClusterRuns;
 import org.intercomhub.cluster.ClusterScheduler;
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.cluster.SharedRateBudget;
 import org.intercomhub.intercom.IntercomClient;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.intercom.IntercomSettings;
@@ -72,11 +73,17 @@ public class HubConfiguration {
      * The limiter shared by every Intercom call, and its meters: {@code hub.intercom.rate.budget} (requests left in the
      * current window after the reserve, -1 while unknown), {@code hub.intercom.rate.limit}, {@code
      * hub.intercom.rate.waited} (seconds callers spent waiting for a window to reset) and {@code
-     * hub.intercom.rate.throttled} (429 answers).
+     * hub.intercom.rate.throttled} (429 answers). Clustered, it also paces on the app's budget shared by every
+     * instance (SharedRateBudget).
      */
     @Bean
-    public RateLimiter rateLimiter(IntercomSettings settings, MeterRegistry meters) {
+    public RateLimiter rateLimiter(IntercomSettings settings, MeterRegistry meters, ClusterRuns cluster,
+                                   JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
         RateLimiter limiter = RateLimiter.forSettings(settings);
+        if (cluster.clustered()) {
+            // the other instances spend the same app's budget: each request also takes one from the shared row
+            limiter.sharing(new SharedRateBudget(jdbc, schema, settings.appKey(), clock));
+        }
         Gauge.builder("hub.intercom.rate.budget", limiter, RateLimiter::budgetRemaining)
                 .description("Intercom requests this app may still send in the current window (-1: unknown)")
                 .register(meters);

@@ -58,6 +58,11 @@ public record IntercomSettings(
         return value;
     }
 
+    /** Names the Intercom app (API host and a digest of the token): what Intercom's per-app limits count by. */
+    public String appKey() {
+        return ScrollPermits.appKey(this);
+    }
+
     /** The API root requests go to: the override if any, else the region's host. */
     public URI effectiveBaseUrl() {
         return baseUrl != null ? baseUrl : region.baseUrl();

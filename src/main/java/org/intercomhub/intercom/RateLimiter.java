@@ -14,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The server's {@code X-RateLimit-Remaining} lags behind requests still in flight, so every permit handed out
  * counts against the last known remaining until its response arrives. When the budget (minus the reserve left for
  * other apps) is spent, callers sleep until {@code X-RateLimit-Reset} plus a small margin for clock skew.
+ *
+ * <p>Several hub instances on one app: each request also takes one from the {@link SharedBudget} kept in the
+ * bookkeeping schema, since this instance's count does not see the others' requests in flight.
  */
 public final class RateLimiter {
 
@@ -38,6 +41,7 @@ public final class RateLimiter {
     private int unconfirmed;              // permits handed out whose response has not arrived yet
     private long waitedMillis;
     private long throttledCount;
+    private volatile SharedBudget shared = SharedBudget.NONE;
 
     public RateLimiter() {
         this(0);
@@ -56,6 +60,12 @@ public final class RateLimiter {
         this.throttlePauseMillis = throttlePause.toMillis();
     }
 
+    /** Also paces on the budget shared with the other instances of the cluster. */
+    public RateLimiter sharing(SharedBudget budget) {
+        this.shared = budget;
+        return this;
+    }
+
     /** A limiter reserving the share configured in the settings. */
     public static RateLimiter forSettings(IntercomSettings settings) {
         return new RateLimiter(settings.rateLimitReserve());
@@ -66,6 +76,16 @@ public final class RateLimiter {
      * followed by exactly one {@link #onResponse} or {@link #onNoResponse}.
      */
     public void acquire() throws InterruptedException {
+        acquireHere();
+        try {
+            shared.take();
+        } catch (InterruptedException | RuntimeException e) {
+            onNoResponse();
+            throw e;
+        }
+    }
+
+    private void acquireHere() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (true) {
@@ -124,6 +144,7 @@ public final class RateLimiter {
         } finally {
             lock.unlock();
         }
+        shared.report(status, headerRemaining, headerReset);
     }
 
     private void observe(long reportedRemaining, long resetSeconds) {

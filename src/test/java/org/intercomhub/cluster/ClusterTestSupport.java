@@ -24,6 +24,8 @@ final class ClusterTestSupport implements ItSuite.Setup {
         properties.put("intercom.max-retries", "4");
         // small pages: a pull lasts long enough to be seen running from the other node
         properties.put("intercom.per-page", "20");
+        // one call per contact fewer: the rate-budget test stays short
+        properties.put("sync.contact-notes", "false");
         properties.put("webhook.client-secret", SECRET);
         properties.put("webhook.poll-interval-ms", "50");
         properties.put("cluster.checkin-interval", "1s");

@@ -1,0 +1,125 @@
+package org.intercomhub.cluster;
+
+import org.intercomhub.intercom.SharedBudget;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * One Intercom app's rate budget shared by every hub instance on the bookkeeping schema ({@code intercom_budget}):
+ * each request takes one from the row with a conditional UPDATE, so two nodes together never send more than Intercom
+ * reported left, and no node meets a 429 the other caused. Coordinating through the database rather than running all
+ * of an app's pulls on one node: pushes, tracking calls and pulls of one app run on different nodes, and they all
+ * spend the same budget.
+ *
+ * <p>When a window ends, its budget is unknown until Intercom answers in the new one: one request cluster-wide (the
+ * probe) is let through to learn it, the others wait for its answer. The headers of every answer bring the row down to
+ * what Intercom counted (other apps of the workspace spend it too).
+ */
+public class SharedRateBudget implements SharedBudget {
+
+    private static final Logger log = LoggerFactory.getLogger(SharedRateBudget.class);
+    /** After a window's reset time, requests of the old window may still be arriving: the new one is probed later. */
+    static final long RESET_MARGIN_MILLIS = 250;
+    /** A probe whose answer never came (node died, timeout) is given up after this. */
+    static final long PROBE_TIMEOUT_MILLIS = 5_000;
+    /** Waiting for a window's end or a probe's answer re-reads the row at least this often. */
+    static final long RECHECK_MILLIS = 50;
+    private static final long THROTTLE_PAUSE_MILLIS = 3_000;
+
+    private final JdbcTemplate jdbc;
+    private final String table;
+    private final String appKey;
+    private final Clock clock;
+
+    public SharedRateBudget(JdbcTemplate jdbc, BookkeepingSchema schema, String app, Clock clock) {
+        this.jdbc = jdbc;
+        this.table = schema.table("intercom_budget");
+        this.appKey = sha256(app);
+        this.clock = clock;
+    }
+
+    @Override
+    public void take() throws InterruptedException {
+        while (true) {
+            long now = clock.millis();
+            if (jdbc.update("UPDATE " + table + " SET remaining = remaining - 1 WHERE app_key = ? AND window_ends_at > ?"
+                    + " AND remaining > 0", appKey, now) == 1) {
+                return;
+            }
+            List<long[]> rows = jdbc.query("SELECT window_ends_at, remaining, probe_until FROM " + table
+                    + " WHERE app_key = ?", (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}, appKey);
+            if (rows.isEmpty()) {
+                create();
+                continue;
+            }
+            long windowEnd = rows.get(0)[0];
+            long wait;
+            if (now >= windowEnd + RESET_MARGIN_MILLIS) {
+                // the window is over: one probe for the whole cluster
+                if (jdbc.update("UPDATE " + table + " SET probe_until = ? WHERE app_key = ? AND probe_until < ?"
+                        + " AND window_ends_at = ?", now + PROBE_TIMEOUT_MILLIS, appKey, now, windowEnd) == 1) {
+                    return;
+                }
+                wait = RECHECK_MILLIS;
+            } else {
+                // spent: until the window ends (plus the margin), re-reading in case Intercom reported more
+                wait = Math.min(Math.max(1, windowEnd + RESET_MARGIN_MILLIS - now), 10 * RECHECK_MILLIS);
+            }
+            Thread.sleep(wait);
+        }
+    }
+
+    private void create() {
+        try {
+            jdbc.update("INSERT INTO " + table + " (app_key, window_ends_at, remaining, probe_until) VALUES (?, 0, 0, 0)",
+                    appKey);
+        } catch (DuplicateKeyException e) {
+            // another node made it first
+        }
+    }
+
+    @Override
+    public void report(int status, OptionalLong remaining, OptionalLong resetEpochSecond) {
+        try {
+            if (remaining.isPresent() && resetEpochSecond.isPresent()) {
+                long end = resetEpochSecond.getAsLong() * 1000;
+                long left = Math.max(0, remaining.getAsLong());
+                // a newer window than the row knows: its budget, as the probe's answer tells it
+                jdbc.update("UPDATE " + table + " SET window_ends_at = ?, remaining = ?, probe_until = 0"
+                        + " WHERE app_key = ? AND window_ends_at < ?", end, left, appKey, end);
+                // the same window: answers arrive out of order, and others spend too; the smaller count is the truer
+                jdbc.update("UPDATE " + table + " SET remaining = ? WHERE app_key = ? AND window_ends_at = ?"
+                        + " AND remaining > ?", left, appKey, end, left);
+            }
+            if (status == 429) {
+                long until = resetEpochSecond.isPresent() ? resetEpochSecond.getAsLong() * 1000
+                        : clock.millis() + THROTTLE_PAUSE_MILLIS;
+                jdbc.update("UPDATE " + table + " SET remaining = 0, window_ends_at = CASE WHEN window_ends_at > ?"
+                        + " THEN window_ends_at ELSE ? END, probe_until = 0 WHERE app_key = ?", until, until, appKey);
+            }
+        } catch (RuntimeException e) {
+            // the request itself went through; the next answer corrects the row
+            log.debug("shared rate budget not updated: {}", e.toString());
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

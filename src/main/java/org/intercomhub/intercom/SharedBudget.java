@@ -1,0 +1,27 @@
+package org.intercomhub.intercom;
+
+import java.util.OptionalLong;
+
+/**
+ * The rate budget of one Intercom app as every hub instance on the same bookkeeping schema sees it
+ * (org.intercomhub.cluster.SharedRateBudget), consulted by {@link RateLimiter} after its own pacing. {@link #NONE} on
+ * a single node, where the limiter's own count is the whole truth.
+ */
+public interface SharedBudget {
+
+    SharedBudget NONE = new SharedBudget() {
+        @Override
+        public void take() {
+        }
+
+        @Override
+        public void report(int status, OptionalLong remaining, OptionalLong resetEpochSecond) {
+        }
+    };
+
+    /** Blocks until the app's shared budget has a request left in the current window, and takes it. */
+    void take() throws InterruptedException;
+
+    /** What Intercom reported with a response ({@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset}). */
+    void report(int status, OptionalLong remaining, OptionalLong resetEpochSecond);
+}
