@@ -1,6 +1,9 @@
 package org.intercomhub.cluster;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.quartz.Scheduler;
 import org.intercomhub.HubStart;
 import org.intercomhub.IntercomHubApplication;
 import org.intercomhub.ItSuite;
@@ -27,6 +30,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +61,8 @@ abstract class ClusterContract {
     SyncTrigger triggerA;
     @Autowired
     MeterRegistry metersA;
+    @Autowired
+    CamelContext camelA;
     @LocalServerPort
     int portA;
 
@@ -194,6 +200,56 @@ abstract class ClusterContract {
             assertThat(((Number) row.get("_source_updated_at")).longValue())
                     .isEqualTo(workspace.contact(id).get("updated_at").asLong());
         }
+    }
+
+    @Test
+    @Order(4)
+    void aNodeKilledMidPullHasItsRunFinishedByAnotherFromItsCheckpoint() throws Exception {
+        // A and B take no trigger for now (standby: they still check in and recover), so the third node runs it
+        Scheduler schedulerA = camelA.getComponent("quartz", QuartzComponent.class).getScheduler();
+        Scheduler schedulerB = nodeB.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class)
+                .getScheduler();
+        schedulerA.standby();
+        schedulerB.standby();
+        Map<String, Object> settings = new java.util.HashMap<>(suite.properties());
+        settings.put("cluster.node-name", "node-to-kill");
+        try (HubProcess doomed = HubProcess.start(settings, HubStart.freePort(),
+                Path.of("target", "cluster-node-killed-" + suite.schema() + ".log"))) {
+            // a full pull of contacts, 20 a page, every answer 300 ms late
+            jdbc.update("DELETE FROM " + suite.schema() + ".contacts");
+            jdbc.update("DELETE FROM " + bookkeeping("sync_checkpoints") + " WHERE collection = 'contacts'");
+            suite.sandbox().faults().latencyMillis(300);
+            long asked = System.currentTimeMillis();
+            assertThat(post(doomed.port, "/sync/contacts").statusCode()).isEqualTo(202);
+            // killed once its run committed a page (the checkpoint holds the cursor after it)
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("QRTZ_FIRED_TRIGGERS")
+                            + " WHERE INSTANCE_NAME = 'node-to-kill' AND JOB_NAME = 'contacts'", Long.class) > 0
+                            && jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_checkpoints")
+                            + " WHERE collection = 'contacts' AND cursor_value IS NOT NULL AND updated_at >= ?",
+                            Long.class, asked) > 0);
+            doomed.kill();
+        } finally {
+            suite.sandbox().faults().latencyMillis(0);
+            schedulerA.start();
+            schedulerB.start();
+        }
+        long killed = System.currentTimeMillis();
+        long written = count(suite.schema() + ".contacts");
+        assertThat(written).isLessThan(suite.sandbox().workspace().count("contacts"));
+
+        // Quartz on A or B finds the dead node and starts its run again; it resumes from the checkpoint
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs") + " WHERE collection = 'contacts'"
+                        + " AND started_at >= ? AND state = 'succeeded'", Long.class, killed) == 1);
+        assertThat(count(suite.schema() + ".contacts")).isEqualTo(suite.sandbox().workspace().count("contacts"));
+        long recoveredRecords = jdbc.queryForObject("SELECT records FROM " + bookkeeping("sync_runs")
+                + " WHERE collection = 'contacts' AND started_at >= ?", Long.class, killed);
+        assertThat(recoveredRecords).as("records the recovered run wrote").isLessThan(
+                suite.sandbox().workspace().count("contacts"));
+        // the dead node's run is closed as interrupted, not left running
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs") + " WHERE collection ="
+                + " 'contacts' AND state = 'running'", Long.class)).isZero();
     }
 
     static double processed(MeterRegistry meters) {
