@@ -183,8 +183,31 @@ abstract class PushContract {
         assertThat(reason("attr_strict", "user3" + DOMAIN)).contains("favourite_colour").contains("create-attributes");
         assertThat(intercomGet("/data_attributes?model=contact").toString()).doesNotContain("favourite_colour");
 
+        // the refused row is a dead letter of branch push, one per key however often it is refused
+        assertThat(run("attr_strict")).containsEntry("rejected", 1L);
+        List<Map<String, Object>> letters = jdbc.queryForList("SELECT collection, record_id, attempts, last_error FROM "
+                + s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'attr_strict'");
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0)).containsEntry("collection", "attr_strict")
+                .containsEntry("record_id", "user3" + DOMAIN);
+        assertThat(((Number) letters.get(0).get("attempts")).intValue()).isEqualTo(2);
+        assertThat((String) letters.get(0).get("last_error")).contains("favourite_colour");
+
         assertThat(run("attr_create")).containsEntry("updated", 1L).containsEntry("rejected", 0L);
         assertThat(intercomGet("/data_attributes?model=contact").toString()).contains("favourite_colour");
+        // now that Intercom has the attribute, the operator replays the letter: written, and the letter goes
+        HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/dead-letters/replay")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"branch\":\"push\",\"collection\":\"attr_strict\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(count(s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'attr_strict'"))
+                .as(replayed.body()).isZero();
+        // update_only's contact that Intercom does not have is still a letter (test 3)
+        assertThat(count(s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'users_update_only'")).isOne();
+        assertThat(jdbc.queryForObject("SELECT outcome FROM " + s + "_hub.push_rows WHERE sync_name = 'attr_strict'",
+                String.class)).isEqualTo("updated");
+        assertThat(run("attr_strict")).containsEntry("unchanged", 1L).containsEntry("rejected", 0L);
         assertThat(contactsByEmail(suite.sandbox().workspace()).get("user3" + DOMAIN)
                 .path("custom_attributes").path("favourite_colour").asText()).isEqualTo("teal");
     }
