@@ -65,6 +65,11 @@ abstract class PushContract {
             properties.put("camel.main.routes-include-pattern",
                     "file:routes/*.camel.yaml,classpath:push-it/syncs.camel.yaml");
             properties.put("push-it.schema", schema);
+            // a second source: the other database of the two, with a model table named after the suite's schema
+            ItDatabase other = database == ItDatabase.POSTGRES ? ItDatabase.MARIADB : ItDatabase.POSTGRES;
+            properties.put("push.sources.other.url", other.url);
+            properties.put("push.sources.other.user", other.user);
+            properties.put("push-it.other-table", schema + "_other");
             properties.put("intercom.max-retries", "2");
             return properties;
         }
@@ -354,6 +359,26 @@ abstract class PushContract {
             assertThat(suite.sandbox().stats().rateLimitedResponses()).isZero();
         } finally {
             suite.sandbox().setRateLimitPer10s(0);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aSyncReadsItsModelFromTheSourceItNames() throws Exception {
+        String table = (String) suite.properties().get("push-it.other-table");
+        ItDatabase other = suite.database() == ItDatabase.POSTGRES ? ItDatabase.MARIADB : ItDatabase.POSTGRES;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(other.url, other.user, "");
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + table + " (email VARCHAR(100), name VARCHAR(100))");
+            try {
+                statement.execute("INSERT INTO " + table + " VALUES ('elsewhere1" + DOMAIN + "', 'Elsewhere One'), "
+                        + "('elsewhere2" + DOMAIN + "', 'Elsewhere Two')");
+                assertThat(run("other_users")).containsEntry("state", "succeeded").containsEntry("created", 2L);
+                assertThat(contactsByEmail(suite.sandbox().workspace()).get("elsewhere2" + DOMAIN)
+                        .path("role").asText()).isEqualTo("lead");
+            } finally {
+                statement.execute("DROP TABLE " + table);
+            }
         }
     }
 
