@@ -52,7 +52,7 @@ for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/de
 curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
 
 echo "machine: $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Xmx256m bench/webhook-ingest/WebhookLoad.java --base "http://127.0.0.1:$APP_PORT" --secret "$SECRET" \
+java -Xmx256m bench/load/IngestLoad.java --base "http://127.0.0.1:$APP_PORT" --secret "$SECRET" \
   --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --out "$WORK"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -65,6 +65,27 @@ public class DeadLetters {
                 attempts, error, firstFailedAt != null ? firstFailedAt : now, now);
     }
 
+    /**
+     * A record that is refused again and again (a push sync's row, retried by every run) keeps one letter: the
+     * existing letter of the same branch, collection and record id gets the newest record, error and one more
+     * attempt; otherwise one is added.
+     */
+    public void put(String branch, CanonicalRecord record, String error) {
+        long now = clock.millis();
+        int updated = jdbc.update("UPDATE " + table + " SET record = ?, attempts = attempts + 1, last_error = ?, "
+                        + "last_failed_at = ? WHERE branch = ? AND collection = ? AND record_id = ?",
+                RecordJson.write(record), error, now, branch, record.collection(), record.id());
+        if (updated == 0) {
+            add(branch, record, 1, error, now);
+        }
+    }
+
+    /** The letters of one record, once it got through by other means (a later run). */
+    public void removeRecord(String branch, String collection, String recordId) {
+        jdbc.update("DELETE FROM " + table + " WHERE branch = ? AND collection = ? AND record_id = ?", branch,
+                collection, recordId);
+    }
+
     /** Dead letters, oldest first; null filters match everything; ids, when given, select exactly those. */
     public List<Letter> list(String branch, String collection, Collection<String> ids, int limit) {
         StringBuilder sql = new StringBuilder("SELECT id, branch, collection, record_id, record, attempts, last_error, "

@@ -6,6 +6,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.intercomhub.fanout.BranchMeters;
+import org.intercomhub.fanout.BranchRunner;
+import org.intercomhub.fanout.DeadLetters;
 import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
@@ -48,9 +51,10 @@ public class PushConfiguration {
 
     @Bean
     public PushRuns pushRuns(PushSyncs syncs, PushState state, IntercomWriter intercom, ObjectMapper json, Clock clock,
-                             MeterRegistry meters) {
-        return new PushRuns(syncs, state, intercom, json, clock, meters);
+                             MeterRegistry meters, DeadLetters deadLetters) {
+        return new PushRuns(syncs, state, intercom, json, clock, meters, new PushDeadLetters(deadLetters));
     }
+
 
     /** The model databases: the warehouse, and each of push.sources. */
     @Bean(destroyMethod = "close")
@@ -67,11 +71,19 @@ public class PushConfiguration {
         return new PushPreview(runs, sources, json, clock, push.previewSamples());
     }
 
+    /**
+     * The push API, and the push syncs' place beside the branches: their dead letters are listed and replayed with
+     * the branches' ({@code GET /dead-letters?branch=push}; PushReplay is no Branch bean, which would give it an
+     * outbox), and counted in /sync/status and the metrics.
+     */
     @Bean
     public PushApi pushApi(CamelContext camel, PushSyncs syncs, PushRuns runs, PushPreview preview, ObjectMapper json,
-                           SyncApi syncApi, ClusterRuns cluster) {
+                           SyncApi syncApi, BranchRunner runner, BranchMeters branchMeters, Clock clock,
+                           ClusterRuns cluster) {
         PushApi api = new PushApi(camel, syncs, runs, preview, json, cluster);
         syncApi.addSection("push", api::status);
+        runner.addReplayTarget(new PushReplay(syncs, runs, json, clock));
+        branchMeters.register(PushDeadLetters.BRANCH, true);
         return api;
     }
 

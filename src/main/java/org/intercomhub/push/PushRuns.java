@@ -39,11 +39,12 @@ public class PushRuns {
     private final ObjectMapper json;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final PushDeadLetters deadLetters;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> rejectionsLogged = new ConcurrentHashMap<>();
 
     public PushRuns(PushSyncs syncs, PushState state, IntercomWriter intercom, ObjectMapper json, Clock clock,
-                    MeterRegistry meters) {
+                    MeterRegistry meters, PushDeadLetters deadLetters) {
         this.syncs = syncs;
         this.state = state;
         this.intercom = intercom;
@@ -51,6 +52,7 @@ public class PushRuns {
         this.json = json;
         this.clock = clock;
         this.meters = meters;
+        this.deadLetters = deadLetters;
     }
 
     public boolean isRunning(String sync) {
@@ -110,11 +112,26 @@ public class PushRuns {
     public void write(@ExchangeProperty("push") PushRun run, @Body PushRow row) {
         run.rowStarted();
         try {
-            PushAction action = writer.plan(run, row, state.remembered(run.sync().sync(), row.key()));
-            record(run, row, writer.apply(run, action));
+            replay(run, row);
         } finally {
             run.rowEnded();
         }
+    }
+
+    /**
+     * Writes one row and records how it ended: a refusal keeps (or refreshes) the row's dead letter, a row that gets
+     * through after a refusal takes its letter away. Also what {@code POST /dead-letters/replay} does with a letter.
+     */
+    WriteResult replay(PushRun run, PushRow row) {
+        PushState.Remembered remembered = state.remembered(run.sync().sync(), row.key());
+        WriteResult result = writer.apply(run, writer.plan(run, row, remembered));
+        record(run, row, result);
+        if (result.isRejected()) {
+            deadLetters.refused(run.sync(), row, result.reason());
+        } else if (remembered != null && "rejected".equals(remembered.outcome())) {
+            deadLetters.delivered(run.sync(), row.key());
+        }
+        return result;
     }
 
     /**

@@ -35,8 +35,11 @@ public record CanonicalRecord(
     public enum Operation { UPSERT, DELETE }
 
     public enum Source {
-        /** TRACKING: a call of the Segment-compatible tracking API (tables identifies, groups, tracks). */
-        PULL, WEBHOOK, TRACKING;
+        /**
+         * TRACKING: a call of the Segment-compatible tracking API (tables identifies, groups, tracks); PUSH: a row of a
+         * push sync that Intercom refused, kept as a dead letter (never written to the warehouse).
+         */
+        PULL, WEBHOOK, TRACKING, PUSH;
 
         public String columnValue() {
             return name().toLowerCase();

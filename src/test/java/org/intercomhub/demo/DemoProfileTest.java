@@ -36,14 +36,7 @@ class DemoProfileTest {
     @Test
     void demoStartsTheSandboxAndTheStubsAndSyncsThroughThem() {
         int sandboxPort = HubStart.freePort();
-        try (ConfigurableApplicationContext demo = HubStart.bare().profile("demo")
-                .arg("sandbox.port", sandboxPort)
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 60).arg("sandbox.companies", 10).arg("sandbox.conversations", 10)
-                // the demo's H2 warehouse, in memory: the test leaves ./data alone
-                .arg("warehouse.url", "jdbc:h2:mem:demo-test;DB_CLOSE_DELAY=-1")
-                .arg("sync.contact-notes", "false")
+        try (ConfigurableApplicationContext demo = demo("demo-test", sandboxPort, 60, 10)
                 .arg("fanout.poll-interval-ms", 50)
                 .run()) {
             SandboxServer sandbox = demo.getBean(SandboxServer.class);
@@ -78,14 +71,7 @@ class DemoProfileTest {
 
     @Test
     void demoPushSyncsSendTheirModelsToTheSandboxAndTheNextPullBringsThemBack() throws Exception {
-        try (ConfigurableApplicationContext demo = HubStart.bare().profile("demo")
-                .arg("sandbox.port", HubStart.freePort())
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 30).arg("sandbox.companies", 5).arg("sandbox.conversations", 5)
-                .arg("warehouse.url", "jdbc:h2:mem:demo-push-test;DB_CLOSE_DELAY=-1")
-                .arg("sync.contact-notes", "false")
-                .run()) {
+        try (ConfigurableApplicationContext demo = demo("demo-push-test", HubStart.freePort(), 30, 5).run()) {
             SandboxServer sandbox = demo.getBean(SandboxServer.class);
             JdbcTemplate jdbc = demo.getBean(JdbcTemplate.class);
             String port = demo.getEnvironment().getProperty("local.server.port");
@@ -120,5 +106,17 @@ class DemoProfileTest {
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM \"intercom\".\"contacts\" WHERE \"email\" LIKE "
                     + "'crm.user%'", Long.class)).isEqualTo(20L);
         }
+    }
+
+    /** The demo on free ports with a small sandbox and its H2 warehouse in memory: the test leaves ./data alone. */
+    static HubStart demo(String database, int sandboxPort, int contacts, int companies) {
+        return HubStart.bare().profile("demo")
+                .arg("sandbox.port", sandboxPort)
+                .arg("sandbox.amplitude-port", HubStart.freePort())
+                .arg("sandbox.crm-port", HubStart.freePort())
+                .arg("sandbox.contacts", contacts).arg("sandbox.companies", companies)
+                .arg("sandbox.conversations", companies)
+                .arg("warehouse.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
+                .arg("sync.contact-notes", "false");
     }
 }

@@ -65,6 +65,11 @@ abstract class PushContract {
             properties.put("camel.main.routes-include-pattern",
                     "file:routes/*.camel.yaml,classpath:push-it/syncs.camel.yaml");
             properties.put("push-it.schema", schema);
+            // a second source: the other database of the two, with a model table named after the suite's schema
+            ItDatabase other = database == ItDatabase.POSTGRES ? ItDatabase.MARIADB : ItDatabase.POSTGRES;
+            properties.put("push.sources.other.url", other.url);
+            properties.put("push.sources.other.user", other.user);
+            properties.put("push-it.other-table", schema + "_other");
             properties.put("intercom.max-retries", "2");
             return properties;
         }
@@ -183,8 +188,31 @@ abstract class PushContract {
         assertThat(reason("attr_strict", "user3" + DOMAIN)).contains("favourite_colour").contains("create-attributes");
         assertThat(intercomGet("/data_attributes?model=contact").toString()).doesNotContain("favourite_colour");
 
+        // the refused row is a dead letter of branch push, one per key however often it is refused
+        assertThat(run("attr_strict")).containsEntry("rejected", 1L);
+        List<Map<String, Object>> letters = jdbc.queryForList("SELECT collection, record_id, attempts, last_error FROM "
+                + s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'attr_strict'");
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0)).containsEntry("collection", "attr_strict")
+                .containsEntry("record_id", "user3" + DOMAIN);
+        assertThat(((Number) letters.get(0).get("attempts")).intValue()).isEqualTo(2);
+        assertThat((String) letters.get(0).get("last_error")).contains("favourite_colour");
+
         assertThat(run("attr_create")).containsEntry("updated", 1L).containsEntry("rejected", 0L);
         assertThat(intercomGet("/data_attributes?model=contact").toString()).contains("favourite_colour");
+        // now that Intercom has the attribute, the operator replays the letter: written, and the letter goes
+        HttpResponse<String> replayed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/dead-letters/replay")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"branch\":\"push\",\"collection\":\"attr_strict\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(count(s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'attr_strict'"))
+                .as(replayed.body()).isZero();
+        // update_only's contact that Intercom does not have is still a letter (test 3)
+        assertThat(count(s + "_hub.dead_letters WHERE branch = 'push' AND collection = 'users_update_only'")).isOne();
+        assertThat(jdbc.queryForObject("SELECT outcome FROM " + s + "_hub.push_rows WHERE sync_name = 'attr_strict'",
+                String.class)).isEqualTo("updated");
+        assertThat(run("attr_strict")).containsEntry("unchanged", 1L).containsEntry("rejected", 0L);
         assertThat(contactsByEmail(suite.sandbox().workspace()).get("user3" + DOMAIN)
                 .path("custom_attributes").path("favourite_colour").asText()).isEqualTo("teal");
     }
@@ -331,6 +359,26 @@ abstract class PushContract {
             assertThat(suite.sandbox().stats().rateLimitedResponses()).isZero();
         } finally {
             suite.sandbox().setRateLimitPer10s(0);
+        }
+    }
+
+    @Test
+    @Order(12)
+    void aSyncReadsItsModelFromTheSourceItNames() throws Exception {
+        String table = (String) suite.properties().get("push-it.other-table");
+        ItDatabase other = suite.database() == ItDatabase.POSTGRES ? ItDatabase.MARIADB : ItDatabase.POSTGRES;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(other.url, other.user, "");
+             java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE " + table + " (email VARCHAR(100), name VARCHAR(100))");
+            try {
+                statement.execute("INSERT INTO " + table + " VALUES ('elsewhere1" + DOMAIN + "', 'Elsewhere One'), "
+                        + "('elsewhere2" + DOMAIN + "', 'Elsewhere Two')");
+                assertThat(run("other_users")).containsEntry("state", "succeeded").containsEntry("created", 2L);
+                assertThat(contactsByEmail(suite.sandbox().workspace()).get("elsewhere2" + DOMAIN)
+                        .path("role").asText()).isEqualTo("lead");
+            } finally {
+                statement.execute("DROP TABLE " + table);
+            }
         }
     }
 

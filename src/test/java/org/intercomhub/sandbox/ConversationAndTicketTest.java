@@ -1,5 +1,6 @@
 package org.intercomhub.sandbox;
 
+import org.intercomhub.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

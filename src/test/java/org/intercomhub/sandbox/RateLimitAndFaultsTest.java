@@ -1,5 +1,6 @@
 package org.intercomhub.sandbox;
 
+import org.intercomhub.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -159,7 +159,7 @@ class StatusPageIT {
             browser.navigate("http://127.0.0.1:" + port + "/#token=" + TOKEN);
             browser.waitFor("document.body.dataset.state === 'loaded'"
                     + " && document.querySelectorAll('#collections tbody tr').length === " + collections.size()
-                    + " && document.querySelectorAll('#branches tbody tr').length === 2", RENDERED);
+                    + " && document.querySelectorAll('#branches tbody tr').length === 4", RENDERED);
 
             // each collection's row: its name, state and the records its run wrote
             JsonNode rows = browser.evaluate("Array.from(document.querySelectorAll('#collections tbody tr')).map(r => ({"
@@ -219,6 +219,9 @@ class StatusPageIT {
             assertThat(branchCell(browser, "crm", "queued")).isEqualTo("0");
             assertThat(branchCell(browser, "analytics", "dead-letters")).isEqualTo("0");
             assertThat(branchCell(browser, "analytics", "queued")).isEqualTo("0");
+            // the tracking API's and the push syncs' dead letters have rows too
+            assertThat(branchCell(browser, "tracking", "dead-letters")).isEqualTo("0");
+            assertThat(branchCell(browser, "push", "dead-letters")).isEqualTo("0");
             assertThat(browser.evaluate("document.querySelector('tr[data-branch=analytics] button').disabled")
                     .asBoolean()).isTrue();
 

@@ -1,17 +1,14 @@
 package org.intercomhub.sync;
 
+import org.intercomhub.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronExpression;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TimeZone;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,23 +42,7 @@ class PullLatenessTest {
 
     @Test
     void theStatusShowsEachCollectionsNextRunAndHowLateItIs() {
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-03-01T10:07:30Z"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:07:30Z"));
         JdbcTemplate noDatabase = new JdbcTemplate(); // schedules() reads no table
         BookkeepingSchema schema = new BookkeepingSchema(noDatabase, "hub");
         SyncStatusBoard board = new SyncStatusBoard(new CheckpointStore(noDatabase, schema), noDatabase, schema, clock,
@@ -74,7 +55,7 @@ class PullLatenessTest {
                 .containsEntry("late_seconds", 0L).containsEntry("late", false);
 
         // the 10:15 run did not start (the scheduler was stopped): late, and the next firing is 10:30
-        now.set(Instant.parse("2026-03-01T10:16:40Z"));
+        clock.set(Instant.parse("2026-03-01T10:16:40Z"));
         board.disable("tags");
         contacts = board.schedules().get("contacts");
         assertThat(contacts).containsEntry("next_run_at", "2026-03-01T10:30:00Z").containsEntry("late_seconds", 100L)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.h2.jdbcx.JdbcDataSource;
+import org.intercomhub.MutableClock;
 import org.intercomhub.fanout.DeadLetters;
 import org.intercomhub.intercom.IntercomApiException;
 import org.intercomhub.intercom.IntercomUnavailableException;
@@ -15,8 +16,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,29 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrackingProcessorH2Test {
 
     static final ObjectMapper JSON = new ObjectMapper();
-
-    static final class TestClock extends Clock {
-        volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Applies what the test says, and remembers the order it was asked in. */
     static final class ScriptedApplier extends TrackingApplier {
@@ -76,7 +52,7 @@ class TrackingProcessorH2Test {
         }
     }
 
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     JdbcTemplate jdbc;
     TrackingInbox inbox;
     ScriptedApplier applier;

@@ -1,5 +1,6 @@
 package org.intercomhub.warehouse;
 
+import org.intercomhub.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.record.CanonicalRecord;

@@ -1,20 +1,25 @@
-// Load generator for bench/webhook-ingest (single-file source launch, not part of the build or of ./mvnw verify):
+// Load generator for bench/webhook-ingest and bench/tracking-ingest (single-file source launch, not part of the build
+// or of ./mvnw verify):
 //
-//   java bench/webhook-ingest/WebhookLoad.java --base http://127.0.0.1:18180 --secret S --out DIR
+//   java bench/load/IngestLoad.java --base http://127.0.0.1:18180 --secret S --out DIR            (webhooks)
+//   java bench/load/IngestLoad.java --kind tracking --base ... --write-key K --out DIR                (tracking API)
 //        [--rates 250,500,1000,2000,4000,8000] [--step-seconds 10] [--connections 32] [--warmup-seconds 3]
 //        [--drain-timeout-seconds 300]
 //
-// Sends signed Intercom notifications (type notification_event, topic contact.user.updated, unique notification id
-// and contact id, a sandbox contact of ~2 KB) over a fixed number of keep-alive HTTP/1.1 connections (raw sockets,
-// loopback only) at rising rates, first to the bare route POST /bench/bare (the stack's limit), then to
-// POST /webhooks/intercom. Each request has a scheduled send time (rate spread evenly over the step); a connection
+// webhook: sends signed Intercom notifications (type notification_event, topic contact.user.updated, unique
+// notification id and contact id, a sandbox contact of ~2 KB) to POST /webhooks/intercom. tracking: sends Segment
+// track calls (unique messageId and userId, ten properties, ~600 bytes; HTTP Basic with the write key, as Segment's
+// libraries do) to POST /v1/track. Both over a fixed number of keep-alive HTTP/1.1 connections (raw sockets, loopback
+// only) at rising rates, first to the bare route POST /bench/bare (the stack's limit, same bodies and headers), then
+// to the real endpoint. Each request has a scheduled send time (rate spread evenly over the step); a connection
 // takes the next due request as soon as it is free, so when the server falls behind, requests leave late. Per step:
 // sent, acknowledged (2xx), errors, sustained acks/s, p50/p99 of the round trip on the connection, and p99 measured
 // from the scheduled send time (includes the wait for a free connection: what a sender at that rate experiences).
-// After each webhook step it waits (bounded) until GET /sync/status says webhooks.inbox_backlog is 0.
+// After each step of the real endpoint it waits (bounded) until GET /sync/status says the inbox_backlog of its
+// section (webhooks or tracking) is 0.
 //
-// Writes DIR/results.tsv (one line per step), DIR/acked-ids.txt (contact ids of every acknowledged webhook
-// notification, warm-up included) and prints the table. Every loop is bounded by time.
+// Writes DIR/results.tsv (one line per step), DIR/acked-ids.txt (the contact id of every acknowledged notification,
+// or the id of every acknowledged track call, whose messageId is bench-<id>; warm-up included) and prints the table.
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.BufferedInputStream;
@@ -47,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-public class WebhookLoad {
+public class IngestLoad {
 
     /** A contact as the sandbox serves it (GET /contacts), 2,129 bytes; id, external_id, email, updated_at vary. */
     static final String CONTACT = """
@@ -81,6 +86,9 @@ public class WebhookLoad {
     }
 
     // ------------------------------------------------------------ settings
+    /** webhook or tracking: what is sent where, and which section of /sync/status holds its inbox backlog. */
+    static String kind = "webhook";
+    static String authorization;
     static String base = "http://127.0.0.1:18180";
     static String host;
     static int port;
@@ -99,6 +107,9 @@ public class WebhookLoad {
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
+                case "--kind" -> kind = v;
+                case "--write-key" -> authorization = "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString((v + ":").getBytes(StandardCharsets.UTF_8));
                 case "--base" -> base = v;
                 case "--secret" -> secret = v.getBytes(StandardCharsets.UTF_8);
                 case "--rates" -> rates = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
@@ -110,9 +121,10 @@ public class WebhookLoad {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        if (secret == null) {
-            throw new IllegalArgumentException("--secret is required");
+        if (kind.equals("webhook") ? secret == null : !kind.equals("tracking") || authorization == null) {
+            throw new IllegalArgumentException("--kind webhook needs --secret; --kind tracking needs --write-key");
         }
+        String endpoint = kind.equals("webhook") ? "/webhooks/intercom" : "/v1/track";
         URI uri = URI.create(base);
         host = uri.getHost();
         port = uri.getPort();
@@ -127,10 +139,10 @@ public class WebhookLoad {
         for (int rate : rates) {
             steps.add(print(run("bare", "/bench/bare", rate, stepSeconds, false)));
         }
-        run("webhook", "/webhooks/intercom", 500, warmupSeconds, true);
+        run(kind, endpoint, 500, warmupSeconds, true);
         drain();
         for (int rate : rates) {
-            Step step = run("webhook", "/webhooks/intercom", rate, stepSeconds, true);
+            Step step = run(kind, endpoint, rate, stepSeconds, true);
             double drain = drain();
             steps.add(print(new Step(step.target, step.rate, step.seconds, step.scheduled, step.sent, step.acked,
                     step.errors, step.statuses, step.ackRate, step.p50, step.p99, step.p99Sched, drain)));
@@ -145,7 +157,7 @@ public class WebhookLoad {
             }
         }
         Files.write(out.resolve("acked-ids.txt"), new ArrayList<>(ACKED_IDS));
-        System.out.println("acked webhook notifications (warm-up included): " + ACKED_IDS.size());
+        System.out.println("acked " + kind + " requests (warm-up included): " + ACKED_IDS.size());
     }
 
     static Step print(Step s) {
@@ -181,7 +193,7 @@ public class WebhookLoad {
                 long[] sch = new long[rtt.length];
                 int n = 0;
                 Connection conn = null;
-                Mac mac = mac();
+                Mac mac = secret == null ? null : mac();
                 while (true) {
                     long k = ticket.getAndIncrement();
                     if (k >= total) {
@@ -197,8 +209,9 @@ public class WebhookLoad {
                     }
                     long seq = SEQ.incrementAndGet();
                     String contactId = String.format("%s%016x", RUN, seq);
-                    byte[] body = notification(seq, contactId);
-                    String sig = "sha1=" + HexFormat.of().formatHex(mac.doFinal(body));
+                    byte[] body = kind.equals("webhook") ? notification(seq, contactId) : track(seq, contactId);
+                    String auth = mac == null ? "Authorization: " + authorization
+                            : "X-Hub-Signature: sha1=" + HexFormat.of().formatHex(mac.doFinal(body));
                     sent[w]++;
                     long start = System.nanoTime();
                     int status;
@@ -206,7 +219,7 @@ public class WebhookLoad {
                         if (conn == null) {
                             conn = new Connection();
                         }
-                        status = conn.post(path, body, sig);
+                        status = conn.post(path, body, auth);
                         if (conn.closed) {
                             conn.close();
                             conn = null;
@@ -278,6 +291,17 @@ public class WebhookLoad {
         return envelope.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** A Segment track call as analytics-java sends it (messageId and userId unique per request). */
+    static byte[] track(long seq, String id) {
+        String call = "{\"type\":\"track\",\"messageId\":\"bench-" + id + "\",\"userId\":\"bench-user-" + id
+                + "\",\"event\":\"Order Completed\",\"timestamp\":\"" + java.time.Instant.now() + "\","
+                + "\"properties\":{\"order_id\":\"o-" + seq + "\",\"revenue\":25.5,\"currency\":\"EUR\","
+                + "\"coupon\":\"SPRING\",\"items\":3,\"channel\":\"web\",\"plan\":\"pro\",\"seats\":4,"
+                + "\"region\":\"eu\",\"first_order\":false},\"context\":{\"library\":{\"name\":"
+                + "\"analytics-java\",\"version\":\"3.5.1\"}}}";
+        return call.getBytes(StandardCharsets.UTF_8);
+    }
+
     static Mac mac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
@@ -291,9 +315,14 @@ public class WebhookLoad {
     // ------------------------------------------------------------ inbox backlog
 
     static final Pattern BACKLOG = Pattern.compile("\"inbox_backlog\"\\s*:\\s*(\\d+)");
+    /** The section of /sync/status whose inbox this run fills: its first inbox_backlog is this inbox's. */
+    static String section(String status) {
+        int at = status.indexOf("\"" + (kind.equals("webhook") ? "webhooks" : "tracking") + "\"");
+        return at < 0 ? "" : status.substring(at);
+    }
     static final Pattern FAILURES = Pattern.compile("\"processing_failures\"\\s*:\\s*(\\d+)");
 
-    /** Seconds until webhooks.inbox_backlog is 0 (bounded by --drain-timeout-seconds; -1 if not reached). */
+    /** Seconds until the inbox_backlog of this kind is 0 (bounded by --drain-timeout-seconds; -1 if not reached). */
     static double drain() throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long start = System.nanoTime();
@@ -303,7 +332,7 @@ public class WebhookLoad {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/sync/status"))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                last = r.body();
+                last = section(r.body());
                 Matcher m = BACKLOG.matcher(last);
                 if (m.find() && Long.parseLong(m.group(1)) == 0) {
                     return (System.nanoTime() - start) / 1e9;
@@ -339,10 +368,11 @@ public class WebhookLoad {
                     + "Content-Type: application/json\r\nAccept: */*\r\n").getBytes(StandardCharsets.US_ASCII);
         }
 
-        int post(String path, byte[] body, String signature) throws IOException {
+        /** {@code credentials}: the whole header line, X-Hub-Signature (webhooks) or Authorization (tracking). */
+        int post(String path, byte[] body, String credentials) throws IOException {
             out.write(("POST " + path + " HTTP/1.1\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(head);
-            out.write(("X-Hub-Signature: " + signature + "\r\nContent-Length: " + body.length + "\r\n\r\n")
+            out.write((credentials + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
