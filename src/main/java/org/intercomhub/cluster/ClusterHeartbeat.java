@@ -47,8 +47,13 @@ public class ClusterHeartbeat implements AutoCloseable {
     }
 
     public void start() {
-        jdbc.update("INSERT INTO " + table + " (node, started_at, heartbeat_at) VALUES (?, ?, ?)", node.name(),
-                clock.millis(), clock.millis());
+        long now = clock.millis();
+        // a node restarted under the same name (CLUSTER_NODE_NAME) finds its old row
+        if (jdbc.update("UPDATE " + table + " SET started_at = ?, heartbeat_at = ? WHERE node = ?", now, now,
+                node.name()) == 0) {
+            jdbc.update("INSERT INTO " + table + " (node, started_at, heartbeat_at) VALUES (?, ?, ?)", node.name(), now,
+                    now);
+        }
         beat();
         timer.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -39,4 +39,21 @@ class H2SingleNodeTest {
             assertThat(only.getBean(ClusterHeartbeat.class).otherLiveNodes(System.currentTimeMillis())).isEmpty();
         }
     }
+
+    @Test
+    void aNodeRestartedUnderItsNameAfterACrashStarts() throws Exception {
+        String url = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (ConfigurableApplicationContext first = onH2(url).arg("cluster.node-name", "hub-1").run()) {
+            assertThat(first.getBean(ClusterNode.class).name()).isEqualTo("hub-1");
+        }
+        // a crash leaves the node's row behind (a clean stop removes it)
+        try (var connection = java.sql.DriverManager.getConnection(url, "sa", "");
+             var statement = connection.createStatement()) {
+            statement.execute("INSERT INTO intercom_hub.cluster_nodes (node, started_at, heartbeat_at) VALUES"
+                    + " ('hub-1', 1, 1)");
+        }
+        try (ConfigurableApplicationContext again = onH2(url).arg("cluster.node-name", "hub-1").run()) {
+            assertThat(again.getBean(ClusterHeartbeat.class).otherLiveNodes(System.currentTimeMillis())).isEmpty();
+        }
+    }
 }
