@@ -219,8 +219,12 @@ public class HubConfiguration {
     }
 
     @Bean
-    public SyncApi syncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json) {
-        return new SyncApi(status, trigger, json);
+    public SyncApi syncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json, ClusterHeartbeat heartbeat,
+                           ClusterRuns cluster) {
+        SyncApi api = new SyncApi(status, trigger, json);
+        // which nodes share this bookkeeping schema, as their heartbeats say
+        api.addSection("cluster", () -> heartbeat.status(cluster.clustered()));
+        return api;
     }
 
     /** camel-quartz without its starter, on the hub's scheduler (it starts and stops it with the routes). */

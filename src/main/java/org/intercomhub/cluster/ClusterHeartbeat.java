@@ -7,7 +7,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -79,6 +82,26 @@ public class ClusterHeartbeat implements AutoCloseable {
     public List<String> otherLiveNodes(long now) {
         return jdbc.queryForList("SELECT node FROM " + table + " WHERE node <> ? AND heartbeat_at >= ?", String.class,
                 node.name(), now - 3 * interval.toMillis());
+    }
+
+    /**
+     * The {@code cluster} section of {@code GET /sync/status}: this node, whether its store is shared, and every node
+     * that checked in within three intervals, with when.
+     */
+    public Map<String, Object> status(boolean clustered) {
+        long now = clock.millis();
+        Map<String, Object> section = new LinkedHashMap<>();
+        section.put("node", node.name());
+        section.put("clustered", clustered);
+        section.put("nodes", jdbc.query("SELECT node, started_at, heartbeat_at FROM " + table
+                + " WHERE heartbeat_at >= ? ORDER BY node", (rs, n) -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("node", rs.getString(1));
+                    row.put("started_at", Instant.ofEpochMilli(rs.getLong(2)).toString());
+                    row.put("last_seen_at", Instant.ofEpochMilli(rs.getLong(3)).toString());
+                    return row;
+                }, now - 3 * interval.toMillis()));
+        return section;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.intercomhub.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -63,6 +65,8 @@ abstract class ClusterContract {
     MeterRegistry metersA;
     @Autowired
     CamelContext camelA;
+    @Autowired
+    ClusterNode nodeA;
     @LocalServerPort
     int portA;
 
@@ -166,6 +170,13 @@ abstract class ClusterContract {
         assertThat(count(suite.schema() + ".contacts")).isEqualTo(workspace.count("contacts"));
         assertThat(count(suite.schema() + ".companies")).isEqualTo(workspace.count("companies"));
         assertThat(count(suite.schema() + ".conversations")).isEqualTo(workspace.count("conversations"));
+
+        // both nodes are listed by either
+        JsonNode cluster = new ObjectMapper().readTree(get(portB(), "/sync/status").body()).path("cluster");
+        assertThat(cluster.path("clustered").asBoolean()).isTrue();
+        assertThat(cluster.path("node").asText()).isEqualTo(nodeB.getBean(ClusterNode.class).name());
+        assertThat(cluster.path("nodes").findValuesAsText("node")).contains(nodeA.name(),
+                nodeB.getBean(ClusterNode.class).name());
 
         // done everywhere: asking again starts a run
         assertThat(triggerB.trigger("tags")).isEqualTo(SyncTrigger.Outcome.STARTED);
