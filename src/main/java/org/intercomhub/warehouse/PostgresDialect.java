@@ -66,6 +66,14 @@ public class PostgresDialect implements SqlDialect {
                 + (returning ? " RETURNING cur." + quote(keyColumns.get(0)) + ", cur.xmax = 0" : "");
     }
 
+    /** {@code = ANY(?)}: one parameter whatever the number of keys, so one prepared statement and plan. */
+    @Override
+    public String selectVersionsOfArray(String table, String keyColumn, ColumnType keyType, boolean lock) {
+        return "SELECT " + quote(keyColumn) + ", " + quote(SOURCE_UPDATED_AT) + ", " + quote(MetadataColumns.SYNCED_AT)
+                + " FROM " + table + " WHERE " + quote(keyColumn) + " = ANY(" + arrayPlaceholder(keyType) + ")"
+                + (lock ? " ORDER BY " + quote(keyColumn) + " FOR UPDATE" : "");
+    }
+
     private String onConflict(List<String> keyColumns, List<Column> columns) {
         String version = quote(SOURCE_UPDATED_AT);
         String assignments = columns.stream()

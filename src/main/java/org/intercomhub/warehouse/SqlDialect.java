@@ -172,6 +172,14 @@ public interface SqlDialect {
         throw new UnsupportedOperationException(name() + " has no array statements");
     }
 
+    /**
+     * As {@link #selectVersions} (with {@code lock}: {@link #lockVersions}) for any number of keys, bound as one
+     * array by {@link #bindArray}.
+     */
+    default String selectVersionsOfArray(String table, String keyColumn, ColumnType keyType, boolean lock) {
+        throw new UnsupportedOperationException(name() + " has no array statements");
+    }
+
     /** Binds one column of a batch, already {@link ColumnValues#convert converted} values, as an array. */
     default void bindArray(PreparedStatement statement, int index, ColumnType type, Object[] values)
             throws SQLException {

@@ -425,13 +425,23 @@ public class WarehouseUpsert {
         String key = spec.keyColumns().get(0);
         ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(key, ColumnType.TEXT);
         String table = tableManager.qualified(spec.name());
-        for (List<String> chunk : chunks(ids, MAX_ROWS_PER_STATEMENT)) {
-            String sql = cached((lock ? "lock|" : "read|") + table + "|" + chunk.size(), () -> lock
-                    ? dialect.lockVersions(table, key, chunk.size())
+        boolean arrays = dialect.arrayStatements();
+        for (List<String> chunk : chunks(ids, arrays ? MAX_ROWS_PER_ARRAY : MAX_ROWS_PER_STATEMENT)) {
+            String sql = cached((lock ? "lock|" : "read|") + table + "|" + (arrays ? "array" : chunk.size()), () ->
+                    arrays ? dialect.selectVersionsOfArray(table, key, keyType, lock)
+                    : lock ? dialect.lockVersions(table, key, chunk.size())
                     : dialect.selectVersions(table, key, chunk.size()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                if (arrays) {
+                    Object[] keys = new Object[chunk.size()];
+                    for (int i = 0; i < keys.length; i++) {
+                        keys[i] = ColumnValues.convert(chunk.get(i), keyType);
+                    }
+                    dialect.bindArray(statement, 1, keyType, keys);
+                } else {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                    }
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
