@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
-# bench/pull-to-warehouse: 200,000 contacts from the sandbox (no rate limit) into PostgreSQL, compared in the same
-# run with PostgreSQL COPY of the same rows into a table of the same shape (the physical limit of this machine).
+# bench/pull-to-warehouse: contacts from the sandbox (no rate limit) into the warehouse, compared in the same run with
+# the database's bulk load (PostgreSQL COPY, MariaDB LOAD DATA LOCAL INFILE) of every row the pull wrote (contacts and
+# every child table) into tables of the same shape: the physical limit of this machine.
 #
-#   bench/pull-to-warehouse/run.sh [contacts] [heap]       defaults: 200000 256m
+#   bench/pull-to-warehouse/run.sh [contacts] [heap] [postgres|mariadb]     defaults: 200000 256m postgres
+#   SKIP_BUILD=1 ...   reuse target/intercom-hub-*.jar;  JAR=path ...  run that jar (e.g. an earlier version)
+#   APP_JAVA_OPTS=...  extra JVM options for the app, e.g. -XX:StartFlightRecording=filename=/tmp/pull.jfr
 #
-# Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, jstat, curl.
+# Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth) and psql, or MariaDB on
+# 127.0.0.1:3306 (root, no password, local_infile ON) and the mysql client; jstat, curl, bc.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 CONTACTS=${1:-200000}
 HEAP=${2:-256m}
+DB=${3:-postgres}
 SANDBOX_PORT=18089
 APP_PORT=18080
 SCHEMA=bench_pull
-PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
+COPY_SCHEMA=bench_pull_copy
 WORK=$(mktemp -d)
+chmod 777 "$WORK"   # MariaDB's server process writes its SELECT .. INTO OUTFILE files here
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-./mvnw -q -B -DskipTests package
-JAR=$(ls target/intercom-hub-*.jar | head -1)
+PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
+MYSQL=(mysql -h 127.0.0.1 -u root --local-infile=1 -B -N test)
+sql() { if [ "$DB" = mariadb ]; then "${MYSQL[@]}" -e "$1"; else "${PSQL[@]}" -c "$1"; fi; }
+case "$DB" in
+  postgres) WAREHOUSE=(--warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres) ;;
+  mariadb)  WAREHOUSE=(--warehouse.url=jdbc:mariadb://127.0.0.1:3306/test --warehouse.user=root) ;;
+  *) echo "unknown database $DB (postgres|mariadb)" >&2; exit 2 ;;
+esac
+drop_schemas() {
+  for s in $SCHEMA ${SCHEMA}_hub $COPY_SCHEMA; do
+    if [ "$DB" = mariadb ]; then sql "DROP DATABASE IF EXISTS $s"; else sql "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; fi
+  done
+}
 
-"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
+if [ -z "${JAR:-}" ]; then
+  [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
+  JAR=$(ls target/intercom-hub-*.jar | head -1)
+fi
+
+drop_schemas
 
 # the sandbox in its own process, so the app's heap is the app's alone
 java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
@@ -33,11 +55,10 @@ ONLY_CONTACTS=("--sync.collections.contacts.cron=0 0 3 1 1 ?")   # runs only whe
 for c in conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
   ONLY_CONTACTS+=("--sync.collections.$c.enabled=false")
 done
-java -Xmx"$HEAP" -jar "$JAR" \
+java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --server.port=$APP_PORT \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
-  --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
-  --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
+  "${WAREHOUSE[@]}" --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
   --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" \
   --analytics.enabled=false --crm.enabled=false > "$WORK/app.log" 2>&1 &
 APP_PID=$!
@@ -54,26 +75,60 @@ while curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | grep -A2 '"contacts"' 
 END=$(date +%s.%N)
 kill $JSTAT_PID 2>/dev/null || true
 STATE=$(curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | tr -d '\n ' | grep -o '"contacts":{"collection":"contacts","state":"[a-z]*"' || true)
+kill $APP_PID 2>/dev/null || true   # the baseline runs alone
+wait $APP_PID 2>/dev/null || true
 
-ROWS=$("${PSQL[@]}" -c "SELECT count(*) FROM $SCHEMA.contacts")
+ROWS=$(sql "SELECT count(*) FROM $SCHEMA.contacts")
 PULL_SECONDS=$(echo "$END - $START" | bc -l)
 PULL_RATE=$(echo "$ROWS / $PULL_SECONDS" | bc -l)
 PEAK_HEAP_MB=$(awk 'NR>1 && $1 ~ /^[0-9.]+$/ {u=$3+$4+$6+$8; if (u>m) m=u} END {printf "%.0f", m/1024}' "$WORK/jstat.log")
 
-# baseline: COPY of the same rows into a table of the same shape
-"${PSQL[@]}" -c "\\copy $SCHEMA.contacts TO '$WORK/contacts.csv' WITH (FORMAT csv)"
-"${PSQL[@]}" -c "CREATE TABLE $SCHEMA.contacts_copy (LIKE $SCHEMA.contacts INCLUDING ALL)"
-COPY_START=$(date +%s.%N)
-"${PSQL[@]}" -c "\\copy $SCHEMA.contacts_copy FROM '$WORK/contacts.csv' WITH (FORMAT csv)"
-COPY_END=$(date +%s.%N)
+# baseline: the bulk load of every row of every table the pull wrote, into empty tables of the same shape
+# (same columns, keys and indexes), all in one client session
+if [ "$DB" = mariadb ]; then
+  TABLES=$(sql "SELECT table_name FROM information_schema.tables WHERE table_schema = '$SCHEMA' AND table_type = 'BASE TABLE' ORDER BY 1")
+  sql "CREATE DATABASE $COPY_SCHEMA"
+  LOAD=""
+  for t in $TABLES; do
+    sql "SELECT * FROM $SCHEMA.\`$t\` INTO OUTFILE '$WORK/$t.tsv'"
+    sql "CREATE TABLE $COPY_SCHEMA.\`$t\` LIKE $SCHEMA.\`$t\`"
+    LOAD+="LOAD DATA LOCAL INFILE '$WORK/$t.tsv' INTO TABLE $COPY_SCHEMA.\`$t\`; "
+  done
+  COPY_START=$(date +%s.%N)
+  "${MYSQL[@]}" -e "$LOAD"
+  COPY_END=$(date +%s.%N)
+  BASELINE="LOAD DATA"
+else
+  TABLES=$(sql "SELECT table_name FROM information_schema.tables WHERE table_schema = '$SCHEMA' AND table_type = 'BASE TABLE' ORDER BY 1")
+  sql "CREATE SCHEMA $COPY_SCHEMA"
+  LOAD=""
+  for t in $TABLES; do
+    sql "\\copy $SCHEMA.\"$t\" TO '$WORK/$t.csv' WITH (FORMAT csv)"
+    sql "CREATE TABLE $COPY_SCHEMA.\"$t\" (LIKE $SCHEMA.\"$t\" INCLUDING ALL)"
+    LOAD+="\\copy $COPY_SCHEMA.\"$t\" FROM '$WORK/$t.csv' WITH (FORMAT csv)"$'\n'
+  done
+  COPY_START=$(date +%s.%N)
+  printf '%s' "$LOAD" | "${PSQL[@]}"
+  COPY_END=$(date +%s.%N)
+  BASELINE="COPY"
+fi
 COPY_SECONDS=$(echo "$COPY_END - $COPY_START" | bc -l)
 COPY_RATE=$(echo "$ROWS / $COPY_SECONDS" | bc -l)
 
+printf 'database:         %s\n' "$DB"
 printf 'run state:        %s\n' "$STATE"
-printf 'rows:             %d (sandbox: %d contacts)\n' "$ROWS" "$CONTACTS"
-printf 'pull:             %.1f s, %.0f records/s (app heap -Xmx%s, peak used %s MB)\n' "$PULL_SECONDS" "$PULL_RATE" "$HEAP" "$PEAK_HEAP_MB"
-printf 'COPY baseline:    %.1f s, %.0f records/s\n' "$COPY_SECONDS" "$COPY_RATE"
-printf 'ratio pull/COPY:  %.2f (target >= 0.3)\n' "$(echo "$PULL_RATE / $COPY_RATE" | bc -l)"
+printf 'rows:             %d contacts (sandbox: %d contacts); every table the pull wrote (empty ones not listed):\n' "$ROWS" "$CONTACTS"
+ALL_ROWS=0
+for t in $TABLES; do
+  n=$(sql "SELECT count(*) FROM $SCHEMA.$t"); c=$(sql "SELECT count(*) FROM $COPY_SCHEMA.$t")
+  [ "$n" = "$c" ] || { echo "copy of $t incomplete" >&2; exit 1; }
+  ALL_ROWS=$((ALL_ROWS + n))
+  [ "$n" = 0 ] && continue
+  printf '                  %-22s %9d rows, %9d in the %s copy\n' "$t" "$n" "$c" "$BASELINE"
+done
+printf 'pull:             %.1f s, %.0f contacts/s (app heap -Xmx%s, peak used %s MB)\n' "$PULL_SECONDS" "$PULL_RATE" "$HEAP" "$PEAK_HEAP_MB"
+printf '%-17s %.1f s, %.0f contacts/s (%d rows in all)\n' "$BASELINE baseline:" "$COPY_SECONDS" "$COPY_RATE" "$ALL_ROWS"
+printf 'ratio pull/%s: %.3f (target >= 0.3)\n' "$BASELINE" "$(echo "$PULL_RATE / $COPY_RATE" | bc -l)"
 grep -E "contacts: done" "$WORK/app.log" | sed 's/^.*PullRuns *: /app log:          /' || true
 
-"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
+drop_schemas

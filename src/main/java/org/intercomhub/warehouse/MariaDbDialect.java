@@ -101,6 +101,12 @@ public class MariaDbDialect implements SqlDialect {
                 + version + " = IF(" + newer + ", COALESCE(VALUES(" + version + "), " + version + "), " + version + ")";
     }
 
+    /** InnoDB's locking read under REPEATABLE READ takes gap locks: a concurrent insert of an absent key waits. */
+    @Override
+    public boolean lockCoversAbsentKeys() {
+        return true;
+    }
+
     /** Affected rows count an update as 2 and cannot tell a held-back row from an unchanged one. */
     @Override
     public boolean upsertCountIsExact() {

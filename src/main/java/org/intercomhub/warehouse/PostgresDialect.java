@@ -1,5 +1,10 @@
 package org.intercomhub.warehouse;
 
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -43,17 +48,80 @@ public class PostgresDialect implements SqlDialect {
 
     @Override
     public String conditionalUpsert(String table, List<String> keyColumns, List<Column> columns, int rows) {
+        return "INSERT INTO " + table + " AS cur (" + columnList(columns) + ") VALUES " + valueRows(columns, rows)
+                + onConflict(keyColumns, columns);
+    }
+
+    /**
+     * {@code INSERT .. SELECT * FROM unnest(?, ?, ..)}: a batch of any size is one statement with one parameter per
+     * column, which PostgreSQL parses and plans once (the prepared statement is reused for every batch with the same
+     * columns) instead of a new {@code VALUES} list of thousands of parameters. {@code xmax = 0} tells a row this
+     * statement inserted from one it updated.
+     */
+    @Override
+    public String arrayUpsert(String table, List<String> keyColumns, List<Column> columns, boolean returning) {
+        return "INSERT INTO " + table + " AS cur (" + columnList(columns) + ") SELECT * FROM unnest("
+                + columns.stream().map(c -> arrayPlaceholder(c.type())).collect(Collectors.joining(", ")) + ")"
+                + onConflict(keyColumns, columns)
+                + (returning ? " RETURNING cur." + quote(keyColumns.get(0)) + ", cur.xmax = 0" : "");
+    }
+
+    /** {@code = ANY(?)}: one parameter whatever the number of keys, so one prepared statement and plan. */
+    @Override
+    public String selectVersionsOfArray(String table, String keyColumn, ColumnType keyType, boolean lock) {
+        return "SELECT " + quote(keyColumn) + ", " + quote(SOURCE_UPDATED_AT) + ", " + quote(MetadataColumns.SYNCED_AT)
+                + " FROM " + table + " WHERE " + quote(keyColumn) + " = ANY(" + arrayPlaceholder(keyType) + ")"
+                + (lock ? " ORDER BY " + quote(keyColumn) + " FOR UPDATE" : "");
+    }
+
+    private String onConflict(List<String> keyColumns, List<Column> columns) {
         String version = quote(SOURCE_UPDATED_AT);
         String assignments = columns.stream()
                 .map(Column::name)
                 .filter(name -> !keyColumns.contains(name) && !name.equals(SOURCE_UPDATED_AT))
                 .map(name -> quote(name) + " = EXCLUDED." + quote(name))
                 .collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " AS cur (" + columnList(columns) + ") VALUES " + valueRows(columns, rows)
-                + " ON CONFLICT (" + keyColumns.stream().map(this::quote).collect(Collectors.joining(", "))
+        return " ON CONFLICT (" + keyColumns.stream().map(this::quote).collect(Collectors.joining(", "))
                 + ") DO UPDATE SET " + (assignments.isEmpty() ? "" : assignments + ", ")
                 + version + " = COALESCE(EXCLUDED." + version + ", cur." + version + ")"
                 + " WHERE " + newerOrUnknown("cur." + version, "EXCLUDED." + version);
+    }
+
+    /** Text, JSON and timestamps travel as text arrays (ISO-8601 instants), cast on the server. */
+    private static String arrayPlaceholder(ColumnType type) {
+        return switch (type) {
+            case TEXT -> "?::text[]";
+            case JSON -> "?::text[]::jsonb[]";
+            case TIMESTAMP -> "?::text[]::timestamptz[]";
+            case BIGINT -> "?::int8[]";
+            case DOUBLE -> "?::float8[]";
+            case BOOLEAN -> "?::bool[]";
+        };
+    }
+
+    @Override
+    public boolean arrayStatements() {
+        return true;
+    }
+
+    @Override
+    public void bindArray(PreparedStatement statement, int index, ColumnType type, Object[] values)
+            throws SQLException {
+        Connection connection = statement.getConnection();
+        Array array = switch (type) {
+            case TEXT, JSON -> connection.createArrayOf("text", Arrays.copyOf(values, values.length, String[].class));
+            case TIMESTAMP -> {
+                String[] texts = new String[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    texts[i] = values[i] == null ? null : values[i].toString();
+                }
+                yield connection.createArrayOf("text", texts);
+            }
+            case BIGINT -> connection.createArrayOf("int8", Arrays.copyOf(values, values.length, Long[].class));
+            case DOUBLE -> connection.createArrayOf("float8", Arrays.copyOf(values, values.length, Double[].class));
+            case BOOLEAN -> connection.createArrayOf("bool", Arrays.copyOf(values, values.length, Boolean[].class));
+        };
+        statement.setArray(index, array);
     }
 
     @Override

@@ -146,6 +146,46 @@ public interface SqlDialect {
      */
     boolean upsertCountIsExact();
 
+    /**
+     * Whether {@link #lockVersions} also locks the keys it did not find (InnoDB's gap locks), so that a key absent
+     * at lock time stays absent until the transaction ends: a parent absent then is inserted by this transaction,
+     * and has no child rows of its own to replace.
+     */
+    default boolean lockCoversAbsentKeys() {
+        return false;
+    }
+
+    /**
+     * Whether the dialect writes a batch as one statement with one array parameter per column
+     * ({@link #arrayUpsert}, {@link #bindArray}) instead of one parameter per value.
+     */
+    default boolean arrayStatements() {
+        return false;
+    }
+
+    /**
+     * As {@link #conditionalUpsert} for any number of rows, one array parameter per column (bound by
+     * {@link #bindArray}). With {@code returning}, the statement answers one row per row inserted or updated:
+     * its key (the first key column) and whether it was inserted.
+     */
+    default String arrayUpsert(String table, List<String> keyColumns, List<Column> columns, boolean returning) {
+        throw new UnsupportedOperationException(name() + " has no array statements");
+    }
+
+    /**
+     * As {@link #selectVersions} (with {@code lock}: {@link #lockVersions}) for any number of keys, bound as one
+     * array by {@link #bindArray}.
+     */
+    default String selectVersionsOfArray(String table, String keyColumn, ColumnType keyType, boolean lock) {
+        throw new UnsupportedOperationException(name() + " has no array statements");
+    }
+
+    /** Binds one column of a batch, already {@link ColumnValues#convert converted} values, as an array. */
+    default void bindArray(PreparedStatement statement, int index, ColumnType type, Object[] values)
+            throws SQLException {
+        throw new UnsupportedOperationException(name() + " has no array statements");
+    }
+
     /** Reads key and {@code _source_updated_at} of existing rows, locking them until the transaction ends. */
     default String lockVersions(String table, String keyColumn, int ids) {
         return selectVersions(table, keyColumn, ids) + " ORDER BY " + quote(keyColumn) + " FOR UPDATE";

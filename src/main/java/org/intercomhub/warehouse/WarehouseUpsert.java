@@ -17,11 +17,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import static org.intercomhub.warehouse.MetadataColumns.DELETED;
 import static org.intercomhub.warehouse.MetadataColumns.SOURCE;
@@ -44,6 +47,8 @@ public class WarehouseUpsert {
 
     private static final int MAX_ATTEMPTS = 8;
     private static final int MAX_ROWS_PER_STATEMENT = 1000;
+    /** Rows per statement where a dialect binds one array per column: bounds the statement's size only. */
+    private static final int MAX_ROWS_PER_ARRAY = 10_000;
 
     private final DataSource dataSource;
     private final SqlDialect dialect;
@@ -359,13 +364,23 @@ public class WarehouseUpsert {
             byColumns.computeIfAbsent(statementColumns(winner.values(), types), columns -> new ArrayList<>())
                     .add(winner);
         }
+        // The parents whose stored child rows are replaced: those that existed before this transaction. A parent
+        // absent at lock time has none, unless another writer inserted it since (PostgreSQL's lock read does not
+        // lock absent keys: its upsert tells inserted rows from updated ones); without either, all of them.
+        Set<String> existed = new HashSet<>();
+        boolean absentKnown = dialect.arrayStatements() || dialect.lockCoversAbsentKeys();
+        for (PreparedRecord winner : winners) {
+            if (!absentKnown || stored.containsKey(winner.id())) {
+                existed.add(winner.id());
+            }
+        }
         for (Map.Entry<List<Column>, List<PreparedRecord>> group : byColumns.entrySet()) {
-            upsert(connection, spec, group.getKey(), group.getValue(), now);
+            upsert(connection, spec, group.getKey(), group.getValue(), now, existed);
         }
         int deletes = (int) winners.stream().filter(w -> w.record().op() == Operation.DELETE).count();
         result.add(spec.name(), new WriteResult.TableCounts(winners.size() - deletes,
                 batch.records().size() - winners.size(), deletes, 0));
-        replaceChildren(connection, winners, now, result);
+        replaceChildren(connection, winners, existed, now, result);
     }
 
     /** Single-row statements: webhooks change few child rows at a time, and none is counted on for exactness. */
@@ -410,13 +425,23 @@ public class WarehouseUpsert {
         String key = spec.keyColumns().get(0);
         ColumnType keyType = tableManager.columns(spec.name()).getOrDefault(key, ColumnType.TEXT);
         String table = tableManager.qualified(spec.name());
-        for (List<String> chunk : chunks(ids, MAX_ROWS_PER_STATEMENT)) {
-            String sql = cached((lock ? "lock|" : "read|") + table + "|" + chunk.size(), () -> lock
-                    ? dialect.lockVersions(table, key, chunk.size())
+        boolean arrays = dialect.arrayStatements();
+        for (List<String> chunk : chunks(ids, arrays ? MAX_ROWS_PER_ARRAY : MAX_ROWS_PER_STATEMENT)) {
+            String sql = cached((lock ? "lock|" : "read|") + table + "|" + (arrays ? "array" : chunk.size()), () ->
+                    arrays ? dialect.selectVersionsOfArray(table, key, keyType, lock)
+                    : lock ? dialect.lockVersions(table, key, chunk.size())
                     : dialect.selectVersions(table, key, chunk.size()));
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                if (arrays) {
+                    Object[] keys = new Object[chunk.size()];
+                    for (int i = 0; i < keys.length; i++) {
+                        keys[i] = ColumnValues.convert(chunk.get(i), keyType);
+                    }
+                    dialect.bindArray(statement, 1, keyType, keys);
+                } else {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        dialect.bind(statement, i + 1, keyType, ColumnValues.convert(chunk.get(i), keyType));
+                    }
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
@@ -435,9 +460,33 @@ public class WarehouseUpsert {
         }
     }
 
+    /** Adds to {@code existed} the rows that turn out to have been inserted by another writer after the lock read. */
     private void upsert(Connection connection, TableSpec spec, List<Column> columns, List<PreparedRecord> records,
-                        Instant now) throws SQLException {
+                        Instant now, Set<String> existed) throws SQLException {
         String table = tableManager.qualified(spec.name());
+        if (dialect.arrayStatements()) {
+            for (List<PreparedRecord> chunk : chunks(records, MAX_ROWS_PER_ARRAY)) {
+                String sql = cached("array-upsert|" + table + "|returning|" + columns, () ->
+                        dialect.arrayUpsert(table, spec.keyColumns(), columns, true));
+                int count = 0;
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    bindArrays(statement, columns, chunk, PreparedRecord::values, PreparedRecord::record, now);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            count++;
+                            if (!rows.getBoolean(2)) {
+                                existed.add(rows.getString(1));
+                            }
+                        }
+                    }
+                }
+                if (count != chunk.size()) {
+                    throw new SQLException("Concurrent insert into " + table + ": " + count + " of "
+                            + chunk.size() + " rows written", "40001");
+                }
+            }
+            return;
+        }
         for (List<PreparedRecord> chunk : chunks(records, rowsPerStatement(columns))) {
             String sql = cached("upsert|" + table + "|" + chunk.size() + "|" + columns, () ->
                     dialect.conditionalUpsert(table, spec.keyColumns(), columns, chunk.size()));
@@ -457,8 +506,13 @@ public class WarehouseUpsert {
         }
     }
 
-    private void replaceChildren(Connection connection, List<PreparedRecord> winners, Instant now,
-                                 WriteResult.Builder result) throws SQLException {
+    /**
+     * Writes the winners' child rows: the stored ones of the parents that {@code existed} are deleted first, then
+     * every row goes in as a conditional upsert on the child key (a child row a webhook wrote before its parent was
+     * first stored is replaced by the parent's version of it, unless newer).
+     */
+    private void replaceChildren(Connection connection, List<PreparedRecord> winners, Set<String> existed,
+                                 Instant now, WriteResult.Builder result) throws SQLException {
         Map<String, List<PreparedRecord>> parentsByChild = new TreeMap<>();
         for (PreparedRecord winner : winners) {
             winner.children().keySet().forEach(child ->
@@ -467,7 +521,10 @@ public class WarehouseUpsert {
         for (Map.Entry<String, List<PreparedRecord>> entry : parentsByChild.entrySet()) {
             TableSpec spec = childSpecFor(entry.getKey());
             List<PreparedRecord> parents = entry.getValue();
-            deleteChildren(connection, spec, parents.stream().map(PreparedRecord::id).toList());
+            List<String> replaced = parents.stream().map(PreparedRecord::id).filter(existed::contains).toList();
+            if (!replaced.isEmpty()) {
+                deleteChildren(connection, spec, replaced);
+            }
             int inserted = insertChildren(connection, spec, parents, now);
             result.add(spec.name(), new WriteResult.TableCounts(0, 0, 0, inserted));
         }
@@ -507,9 +564,21 @@ public class WarehouseUpsert {
         int inserted = 0;
         for (Map.Entry<List<Column>, List<ChildRow>> group : byColumns.entrySet()) {
             List<Column> columns = group.getKey();
+            if (dialect.arrayStatements()) {
+                String sql = cached("array-upsert|" + table + "|" + columns, () ->
+                        dialect.arrayUpsert(table, spec.keyColumns(), columns, false));
+                for (List<ChildRow> chunk : chunks(group.getValue(), MAX_ROWS_PER_ARRAY)) {
+                    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                        bindArrays(statement, columns, chunk, ChildRow::values, ChildRow::parent, now);
+                        statement.executeUpdate();
+                        inserted += chunk.size();
+                    }
+                }
+                continue;
+            }
             for (List<ChildRow> chunk : chunks(group.getValue(), rowsPerStatement(columns))) {
-                String sql = cached("insert|" + table + "|" + chunk.size() + "|" + columns, () ->
-                        dialect.insert(table, columns, chunk.size()));
+                String sql = cached("child-upsert|" + table + "|" + chunk.size() + "|" + columns, () ->
+                        dialect.conditionalUpsert(table, spec.keyColumns(), columns, chunk.size()));
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     int index = 1;
                     for (ChildRow row : chunk) {
@@ -540,16 +609,34 @@ public class WarehouseUpsert {
     private int bindRow(PreparedStatement statement, int index, List<Column> columns, Map<String, Object> values,
                         CanonicalRecord record, Instant now) throws SQLException {
         for (Column column : columns) {
-            Object value = switch (column.name()) {
-                case SYNCED_AT -> now;
-                case SOURCE -> record.source() == null ? null : record.source().columnValue();
-                case SOURCE_UPDATED_AT -> record.sourceUpdatedAt();
-                case DELETED -> record.op() == Operation.DELETE;
-                default -> ColumnValues.convert(values.get(column.name()), column.type());
-            };
-            dialect.bind(statement, index++, column.type(), value);
+            dialect.bind(statement, index++, column.type(), columnValue(column, values, record, now));
         }
         return index;
+    }
+
+    /** Binds the rows as one array per column. */
+    private <R> void bindArrays(PreparedStatement statement, List<Column> columns, List<R> rows,
+                                Function<R, Map<String, Object>> values, Function<R, CanonicalRecord> record,
+                                Instant now) throws SQLException {
+        for (int c = 0; c < columns.size(); c++) {
+            Column column = columns.get(c);
+            Object[] array = new Object[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                R row = rows.get(r);
+                array[r] = columnValue(column, values.apply(row), record.apply(row), now);
+            }
+            dialect.bindArray(statement, c + 1, column.type(), array);
+        }
+    }
+
+    private static Object columnValue(Column column, Map<String, Object> values, CanonicalRecord record, Instant now) {
+        return switch (column.name()) {
+            case SYNCED_AT -> now;
+            case SOURCE -> record.source() == null ? null : record.source().columnValue();
+            case SOURCE_UPDATED_AT -> record.sourceUpdatedAt();
+            case DELETED -> record.op() == Operation.DELETE;
+            default -> ColumnValues.convert(values.get(column.name()), column.type());
+        };
     }
 
     private int rowsPerStatement(List<Column> columns) {
