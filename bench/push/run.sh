@@ -11,6 +11,7 @@
 # Needs: psql, curl, python3, bc.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/common.sh
 
 ROWS=${ROWS:-20000}
 BUDGET=${BUDGET:-167}
@@ -40,16 +41,12 @@ java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   --port $SANDBOX_PORT --contacts 0 --rate-limit "$BUDGET" > "$WORK/sandbox.log" 2>&1 &
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 
-NO_PULLS=()
-for c in contacts conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
-  NO_PULLS+=("--sync.collections.$c.enabled=false")
-done
 java -Xmx512m -jar "$JAR" \
   --server.port=$APP_PORT \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
   --warehouse.schema=${SCHEMA}_wh --warehouse.bookkeeping-schema=${SCHEMA}_hub \
-  --sync.run-on-startup=false "${NO_PULLS[@]}" --analytics.enabled=false --crm.enabled=false \
+  "${NO_PULLS[@]}" --analytics.enabled=false --crm.enabled=false \
   --camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:bench/push/syncs.camel.yaml \
   > "$WORK/app.log" 2>&1 &
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done

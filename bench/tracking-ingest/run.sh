@@ -14,6 +14,7 @@
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/common.sh
 
 RATES=${1:-250,500,1000,2000,4000,8000}
 STEP_SECONDS=${2:-10}
@@ -46,11 +47,6 @@ java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
 SANDBOX_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 
-# no pulls: every collection off; the tracking API on with one write key
-NO_PULLS=(--sync.run-on-startup=false)
-for c in contacts conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
-  NO_PULLS+=("--sync.collections.$c.enabled=false")
-done
 java -Xmx"$HEAP" -jar "$JAR" \
   --server.port=$APP_PORT \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
@@ -82,12 +78,8 @@ for _ in $(seq 1 120); do
 done
 
 echo
-printf '| target | rate/s | sent | acked (2xx) | errors | acks/s | p50 ms | p99 ms | p99 from schedule ms | inbox drained after |\n'
-printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-awk -F'\t' 'NR>1 {printf "| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f | %.1f | %s |\n", $1, $2, $5, $6, $7, $8, $9, $10, $11, ($12 < 0 ? "-" : $12 " s")}' "$WORK/results.tsv"
+ingest_table
 echo
-best() { awk -F'\t' -v t="$1" -v p99max="${2:-1e18}" 'NR>1 && $1==t && $7==0 && $8 >= 0.95*$2 && $10 < p99max {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
-peak() { awk -F'\t' -v t="$1" 'NR>1 && $1==t {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
 BARE=$(best bare); TRACK=$(best tracking); TRACK100=$(best tracking 100)
 printf 'peak acks/s over a step: bare %s/s, tracking %s/s\n' "$(peak bare)" "$(peak tracking)"
 printf 'sustained (acks >= 95%% of offered, no errors): bare %s/s, tracking %s/s (tracking with p99 < 100 ms: %s/s)\n' "$BARE" "$TRACK" "$TRACK100"

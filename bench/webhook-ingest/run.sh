@@ -11,6 +11,7 @@
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source bench/lib/common.sh
 
 RATES=${1:-250,500,1000,2000,4000,8000}
 STEP_SECONDS=${2:-10}
@@ -35,10 +36,7 @@ JAR=$(ls target/intercom-hub-*.jar | head -1)
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
 
 # no pulls: a token (required), an unreachable API, nothing on start-up, every collection off
-NO_PULLS=(--intercom.access-token=x --intercom.base-url=http://127.0.0.1:9 --sync.run-on-startup=false)
-for c in contacts conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do
-  NO_PULLS+=("--sync.collections.$c.enabled=false")
-done
+NO_PULLS+=(--intercom.access-token=x --intercom.base-url=http://127.0.0.1:9)
 java -Xmx"$HEAP" -jar "$JAR" \
   --server.port=$APP_PORT \
   "${NO_PULLS[@]}" \
@@ -68,13 +66,8 @@ MISSING=$("${PSQL[@]}" -c "SELECT count(*) FROM ${SCHEMA}_hub.bench_acked a WHER
 PROCESS=$("${PSQL[@]}" -c "SELECT count(*), round((max(processed_at) - min(received_at)) / 1000.0, 1) FROM ${SCHEMA}_hub.webhook_inbox")
 
 echo
-printf '| target | rate/s | sent | acked (2xx) | errors | acks/s | p50 ms | p99 ms | p99 from schedule ms | inbox drained after |\n'
-printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-awk -F'\t' 'NR>1 {printf "| %s | %d | %d | %d | %d | %.0f | %.1f | %.1f | %.1f | %s |\n", $1, $2, $5, $6, $7, $8, $9, $10, $11, ($12 < 0 ? "-" : $12 " s")}' "$WORK/results.tsv"
+ingest_table
 echo
-# sustained rate: the highest step whose acks/s reached 95% of the offered rate with no errors
-best() { awk -F'\t' -v t="$1" -v p99max="${2:-1e18}" 'NR>1 && $1==t && $7==0 && $8 >= 0.95*$2 && $10 < p99max {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
-peak() { awk -F'\t' -v t="$1" 'NR>1 && $1==t {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
 BARE=$(best bare); HOOK=$(best webhook); HOOK100=$(best webhook 100)
 printf 'peak acks/s over a step: bare %s/s, webhook %s/s\n' "$(peak bare)" "$(peak webhook)"
 printf 'sustained (acks >= 95%% of offered, no errors): bare %s/s, webhook %s/s (webhook with p99 < 100 ms: %s/s)\n' "$BARE" "$HOOK" "$HOOK100"
