@@ -180,7 +180,7 @@ public class BranchRunner {
      * A destination outside the outbox whose dead letters this runner replays too (the tracking API's Intercom
      * writes): its letters go through {@code POST /dead-letters/replay} like a branch's.
      */
-    public void addReplayTarget(Branch target) {
+    public void addReplayTarget(ReplayTarget target) {
         branches.putIfAbsent(target.name(), target);
     }
 

@@ -3,15 +3,12 @@ package org.intercomhub.push;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.intercomhub.fanout.Branch;
+import org.intercomhub.fanout.ReplayTarget;
 import org.intercomhub.fanout.Outcome;
-import org.intercomhub.intercom.IntercomException;
 import org.intercomhub.intercom.WriteResult;
 import org.intercomhub.record.CanonicalRecord;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,7 +18,7 @@ import java.util.UUID;
  * {@code POST /dead-letters/replay}, which writes it again as a run would (through the remembered id or a lookup)
  * and records the outcome in push_rows. Never fed from the outbox: the model is this destination's queue.
  */
-public class PushReplay implements Branch {
+public class PushReplay extends ReplayTarget {
 
     private final PushSyncs syncs;
     private final PushRuns runs;
@@ -29,6 +26,7 @@ public class PushReplay implements Branch {
     private final Clock clock;
 
     public PushReplay(PushSyncs syncs, PushRuns runs, ObjectMapper json, Clock clock) {
+        super(PushDeadLetters.BRANCH);
         this.syncs = syncs;
         this.runs = runs;
         this.json = json;
@@ -36,38 +34,16 @@ public class PushReplay implements Branch {
     }
 
     @Override
-    public String name() {
-        return PushDeadLetters.BRANCH;
-    }
-
-    @Override
-    public boolean accepts(CanonicalRecord record) {
-        return false;
-    }
-
-    @Override
-    public List<Outcome> deliver(List<CanonicalRecord> records) {
-        List<Outcome> outcomes = new ArrayList<>(records.size());
-        for (CanonicalRecord record : records) {
-            PushDefinition sync = syncs.get(record.collection());
-            if (sync == null) {
-                outcomes.add(Outcome.dropped("push sync " + record.collection() + " is no longer declared"));
-                continue;
-            }
-            try {
-                // run ids are at most 40 characters (push_rows.run_id)
-                String runId = "replay-" + UUID.randomUUID().toString().replace("-", "");
-                PushRun run = new PushRun(runId, sync, new PushRowMapper(sync, json), clock.instant(), false);
-                WriteResult result = runs.replay(run, rowOf(record));
-                outcomes.add(result.isRejected() ? Outcome.dead("Intercom refused it: " + result.reason())
-                        : Outcome.delivered());
-            } catch (IntercomException e) {
-                outcomes.add(Outcome.retry("Intercom unavailable: " + e.getMessage()));
-            } catch (RuntimeException e) {
-                outcomes.add(Outcome.retry(e.toString()));
-            }
+    protected Outcome replay(CanonicalRecord letter) {
+        PushDefinition sync = syncs.get(letter.collection());
+        if (sync == null) {
+            return Outcome.dropped("push sync " + letter.collection() + " is no longer declared");
         }
-        return outcomes;
+        // run ids are at most 40 characters (push_rows.run_id)
+        String runId = "replay-" + UUID.randomUUID().toString().replace("-", "");
+        PushRun run = new PushRun(runId, sync, new PushRowMapper(sync, json), clock.instant(), false);
+        WriteResult result = runs.replay(run, rowOf(letter));
+        return result.isRejected() ? Outcome.dead("Intercom refused it: " + result.reason()) : Outcome.delivered();
     }
 
     @SuppressWarnings("unchecked")
