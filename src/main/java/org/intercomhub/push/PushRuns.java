@@ -42,6 +42,8 @@ public class PushRuns {
     private final PushDeadLetters deadLetters;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> rejectionsLogged = new ConcurrentHashMap<>();
+    /** hub.push.rows per sync and outcome, registered once rather than looked up for every row. */
+    private final Map<String, Counter> rowCounters = new ConcurrentHashMap<>();
 
     public PushRuns(PushSyncs syncs, PushState state, IntercomWriter intercom, ObjectMapper json, Clock clock,
                     MeterRegistry meters, PushDeadLetters deadLetters) {
@@ -83,8 +85,12 @@ public class PushRuns {
         return run;
     }
 
+    /** A row to write, with what the hub remembered of its key when it compared them (read once per row). */
+    public record ChangedRow(PushRow row, PushState.Remembered remembered) {
+    }
+
     /** The row when it has to be written; null when it is unchanged or cannot be sent (both recorded here). */
-    public PushRow diff(@ExchangeProperty("push") PushRun run, @Body Map<String, Object> columns) {
+    public ChangedRow diff(@ExchangeProperty("push") PushRun run, @Body Map<String, Object> columns) {
         run.rowStarted();
         try {
             return changed(run, columns);
@@ -93,7 +99,7 @@ public class PushRuns {
         }
     }
 
-    private PushRow changed(PushRun run, Map<String, Object> columns) {
+    private ChangedRow changed(PushRun run, Map<String, Object> columns) {
         run.rowRead();
         PushRow row = run.mapper().map(columns);
         if (row.isRejected()) {
@@ -105,25 +111,29 @@ public class PushRuns {
             record(run, row, WriteResult.unchanged(remembered.intercomId(), null));
             return null;
         }
-        return row;
+        return new ChangedRow(row, remembered);
     }
 
     /** Writes one changed row into Intercom and records how it ended. */
-    public void write(@ExchangeProperty("push") PushRun run, @Body PushRow row) {
+    public void write(@ExchangeProperty("push") PushRun run, @Body ChangedRow changed) {
         run.rowStarted();
         try {
-            replay(run, row);
+            write(run, changed.row(), changed.remembered());
         } finally {
             run.rowEnded();
         }
     }
 
+    /** What {@code POST /dead-letters/replay} does with a letter: the row written as a run would. */
+    WriteResult replay(PushRun run, PushRow row) {
+        return write(run, row, state.remembered(run.sync().sync(), row.key()));
+    }
+
     /**
      * Writes one row and records how it ended: a refusal keeps (or refreshes) the row's dead letter, a row that gets
-     * through after a refusal takes its letter away. Also what {@code POST /dead-letters/replay} does with a letter.
+     * through after a refusal takes its letter away.
      */
-    WriteResult replay(PushRun run, PushRow row) {
-        PushState.Remembered remembered = state.remembered(run.sync().sync(), row.key());
+    private WriteResult write(PushRun run, PushRow row, PushState.Remembered remembered) {
         WriteResult result = writer.apply(run, writer.plan(run, row, remembered));
         record(run, row, result);
         if (result.isRejected()) {
@@ -217,9 +227,10 @@ public class PushRuns {
 
     private void count(PushRun run, WriteResult result) {
         run.count(result.outcome());
-        Counter.builder("hub.push.rows").description("Model rows of push syncs by how they ended")
-                .tag("sync", run.sync().sync()).tag("outcome", result.outcome().label())
-                .register(meters).increment();
+        rowCounters.computeIfAbsent(run.sync().sync() + "|" + result.outcome().label(), key -> Counter
+                .builder("hub.push.rows").description("Model rows of push syncs by how they ended")
+                .tag("sync", run.sync().sync()).tag("outcome", result.outcome().label()).register(meters))
+                .increment();
         if (result.isRejected()) {
             AtomicInteger logged = rejectionsLogged.get(run.runId());
             if (logged != null && logged.incrementAndGet() <= LOGGED_REJECTIONS) {
