@@ -110,8 +110,9 @@ public class TrackingApplier {
     }
 
     /**
-     * The contact of an identify, page or screen written: a user by userId (the one this hub wrote, else found or
-     * created), else a lead by email (found or created). Null when the call has neither userId nor email.
+     * The contact of an identify, page or screen written: a user by userId (the one this hub wrote, else created,
+     * else the one Intercom's 409 names updated), else a lead by email (found or created). Null when the call has
+     * neither userId nor email.
      */
     private WriteResult writeContact(TrackingCall call, ObjectNode fields) {
         String userId = call.userId();
@@ -120,8 +121,13 @@ public class TrackingApplier {
             String known = inbox.contactId(call.userKey());
             WriteResult written = known == null ? null : writer.updateContact(known, fields);
             if (written == null || written.isRejected()) {
-                // unknown, or gone since: look the user up (and create it when Intercom has none)
-                written = writer.upsertContact(MatchField.EXTERNAL_ID, userId, fields, true);
+                // unknown, or gone since: create the user straight away. Intercom keeps users unique by external_id
+                // and email and answers 409 naming the one it has, which the writer then updates: one request for a
+                // new user (a search first would be two, and its index lags behind writes by minutes anyway), two for
+                // a user some other system wrote
+                ObjectNode body = fields.deepCopy();
+                body.put("external_id", userId);
+                written = writer.createContact(body);
             }
             return written;
         }
@@ -197,7 +203,8 @@ public class TrackingApplier {
      * <li>no lead is known by previousId, or previousId is a user this hub wrote (Intercom merges only leads):
      * skipped, with the reason as the call's outcome; nothing is retried.</li>
      * </ul>
-     * Intercom refusing the merge is a dead letter with its reason, as any refusal.
+     * Intercom refusing the merge is a dead letter with its reason, as any refusal. A skip's reason starts with a
+     * fixed phrase (before the colon: the meters' {@code reason} tag), the ids after it.
      */
     private Result alias(TrackingCall call) {
         String previousId = TrackingCall.idText(call.body().get("previousId"));
@@ -206,18 +213,19 @@ public class TrackingApplier {
             return Result.skipped("alias without previousId or userId: nothing to merge");
         }
         if (previousId.equals(userId)) {
-            return Result.skipped("alias of " + userId + " to itself");
+            return Result.skipped("alias to itself: " + userId);
         }
         if (inbox.contactId(TrackingCall.userKey(previousId, null)) != null) {
-            return Result.skipped("previousId " + previousId + " is a user in Intercom: Intercom merges only a lead"
-                    + " into a user");
+            return Result.skipped("previousId is a user: " + previousId + " is a user in Intercom, and Intercom"
+                    + " merges only a lead into a user");
         }
         String lead = inbox.contactId(TrackingCall.userKey(null, previousId));
         if (lead == null) {
             lead = find(previousId, null);
         }
         if (lead == null) {
-            return Result.skipped("no lead known by previousId " + previousId + ": nothing to merge into " + userId);
+            return Result.skipped("no lead known by previousId: none for " + previousId + ", nothing to merge into "
+                    + userId);
         }
         String user = contactOf(call);
         if (user == null) {
@@ -230,7 +238,7 @@ public class TrackingApplier {
                     + " became the user"));
         }
         if (user.equals(lead)) {
-            return Result.skipped("previousId " + previousId + " and userId " + userId + " are one contact already");
+            return Result.skipped("one contact already: previousId " + previousId + " and userId " + userId);
         }
         WriteResult merged = writer.mergeContacts(lead, user);
         if (merged.isRejected()) {
