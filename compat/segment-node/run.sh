@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Segment's Node client against the hub: starts the sandbox and the hub (from the built jar, PostgreSQL on
+# 127.0.0.1:5432 as the warehouse, a schema of its own), installs @segment/analytics-node (package.json) and runs
+# run.mjs, which sends identify, group, track, page, screen and alias and checks what Intercom (the sandbox) holds.
+# Not part of the Maven tests.
+#
+#   compat/segment-node/run.sh            SKIP_BUILD=1 / JAR=path: reuse target/intercom-hub-*.jar / run that jar
+#
+# Needs: node 18+ and npm, psql, curl, java 17.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bench/lib/common.sh
+
+APP_PORT=18280
+SANDBOX_PORT=18289
+SCHEMA=compat_segment_node
+WRITE_KEY=compat-write-key-0123456789
+PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
+WORK=$(mktemp -d)
+drop() { for s in $SCHEMA ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
+trap 'kill $(jobs -p) 2>/dev/null || true; drop || true; rm -rf "$WORK"' EXIT
+
+if [ -z "${JAR:-}" ]; then
+  [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
+  JAR=$(ls target/intercom-hub-*.jar | head -1)
+fi
+drop
+(cd compat/segment-node && npm install --no-audit --no-fund --silent)
+
+java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+  org.springframework.boot.loader.launch.PropertiesLauncher \
+  --port $SANDBOX_PORT --contacts 50 --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
+
+java -Xmx512m -jar "$JAR" \
+  --server.port=$APP_PORT \
+  --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
+  "${NO_PULLS[@]}" \
+  --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
+  --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
+  --tracking.write-keys=$WRITE_KEY --analytics.enabled=false --crm.enabled=false \
+  > "$WORK/app.log" 2>&1 &
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
+
+cd compat/segment-node
+HUB=http://127.0.0.1:$APP_PORT WRITE_KEY=$WRITE_KEY SANDBOX=http://127.0.0.1:$SANDBOX_PORT SANDBOX_TOKEN=sandbox-token \
+  PSQL="psql -h 127.0.0.1 -U postgres -d test -qAt" INBOX=${SCHEMA}_hub.tracking_inbox node run.mjs
