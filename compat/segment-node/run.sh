@@ -20,28 +20,12 @@ WORK=$(mktemp -d)
 drop() { for s in $SCHEMA ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
 trap 'kill $(jobs -p) 2>/dev/null || true; drop || true; rm -rf "$WORK"' EXIT
 
-if [ -z "${JAR:-}" ]; then
-  [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
-  JAR=$(ls target/intercom-hub-*.jar | head -1)
-fi
+use_jar
 drop
 (cd compat/segment-node && npm install --no-audit --no-fund --silent)
 
-java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
-  org.springframework.boot.loader.launch.PropertiesLauncher \
-  --port $SANDBOX_PORT --contacts 50 --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
-
-java -Xmx512m -jar "$JAR" \
-  --server.port=$APP_PORT \
-  --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
-  "${NO_PULLS[@]}" \
-  --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
-  --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
-  --tracking.write-keys=$WRITE_KEY --analytics.enabled=false --crm.enabled=false \
-  > "$WORK/app.log" 2>&1 &
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
-curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
+start_sandbox 50 0
+start_tracking_hub
 
 cd compat/segment-node
 HUB=http://127.0.0.1:$APP_PORT WRITE_KEY=$WRITE_KEY SANDBOX=http://127.0.0.1:$SANDBOX_PORT SANDBOX_TOKEN=sandbox-token \
