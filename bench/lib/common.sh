@@ -37,7 +37,8 @@ start_sandbox() {
 }
 
 # the hub on $APP_PORT against that sandbox, with the tracking API on ($WRITE_KEY), pulls, analytics and CRM off, the
-# warehouse in PostgreSQL's schema $SCHEMA (bookkeeping ${SCHEMA}_hub); log $WORK/app.log; exit 2 when it does not start
+# warehouse in PostgreSQL's schema $SCHEMA (bookkeeping ${SCHEMA}_hub), and $HUB_ARGS (more --settings, split on
+# spaces); log $WORK/app.log; exit 2 when it does not start
 start_tracking_hub() {
   java -Xmx512m -jar "$JAR" \
     --server.port="$APP_PORT" \
@@ -45,7 +46,7 @@ start_tracking_hub() {
     "${NO_PULLS[@]}" \
     --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
     --warehouse.schema="$SCHEMA" --warehouse.bookkeeping-schema="${SCHEMA}_hub" \
-    --tracking.write-keys="$WRITE_KEY" --analytics.enabled=false --crm.enabled=false \
+    --tracking.write-keys="$WRITE_KEY" --analytics.enabled=false --crm.enabled=false ${HUB_ARGS:-} \
     > "$WORK/app.log" 2>&1 &
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }

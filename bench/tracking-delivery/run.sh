@@ -6,6 +6,7 @@
 #
 #   USERS=500 BUDGET=167 bench/tracking-delivery/run.sh     defaults: USERS=500, BUDGET=167 requests per 10 s
 #   SKIP_BUILD=1 / JAR=path                                 reuse target/intercom-hub-*.jar / run that jar
+#   HUB_ARGS="--tracking.concurrency=1"                     more settings of the hub
 #
 # Bound: the Intercom requests the calls need at least, over the budget. A new user's identify needs one request
 # (POST /contacts: the user does not exist; a 409 would name it) and its track one (POST /events): 2 per user, so
