@@ -28,11 +28,12 @@ use_jar() {
   fi
 }
 
-# the sandbox in its own process on $SANDBOX_PORT (log $WORK/sandbox.log): start_sandbox <contacts> <rate limit per 10 s>
+# the sandbox in its own process on $SANDBOX_PORT (log $WORK/sandbox.log):
+# start_sandbox <contacts> <rate limit per 10 s> [ms each answer takes, as a remote Intercom's round trip; default 0]
 start_sandbox() {
   java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
     org.springframework.boot.loader.launch.PropertiesLauncher \
-    --port "$SANDBOX_PORT" --contacts "$1" --rate-limit "$2" > "$WORK/sandbox.log" 2>&1 &
+    --port "$SANDBOX_PORT" --contacts "$1" --rate-limit "$2" --latency-ms "${3:-0}" > "$WORK/sandbox.log" 2>&1 &
   for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 }
 
@@ -48,6 +49,6 @@ start_tracking_hub() {
     --warehouse.schema="$SCHEMA" --warehouse.bookkeeping-schema="${SCHEMA}_hub" \
     --tracking.write-keys="$WRITE_KEY" --analytics.enabled=false --crm.enabled=false ${HUB_ARGS:-} \
     > "$WORK/app.log" 2>&1 &
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+  for _ in $(seq 1 480); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
 }

@@ -7,6 +7,8 @@
 #   USERS=500 BUDGET=167 bench/tracking-delivery/run.sh     defaults: USERS=500, BUDGET=167 requests per 10 s
 #   SKIP_BUILD=1 / JAR=path                                 reuse target/intercom-hub-*.jar / run that jar
 #   HUB_ARGS="--tracking.concurrency=1"                     more settings of the hub
+#   LATENCY_MS=100                                          each sandbox answer takes this long (default 0: loopback;
+#                                                           a remote Intercom answers in tens to hundreds of ms)
 #
 # Bound: the Intercom requests the calls need at least, over the budget. A new user's identify needs one request
 # (POST /contacts: the user does not exist; a 409 would name it) and its track one (POST /events): 2 per user, so
@@ -32,7 +34,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; drop || true; rm -rf "$WORK"' EXIT
 use_jar
 drop
 
-start_sandbox 0 "$BUDGET"
+start_sandbox 0 "$BUDGET" "${LATENCY_MS:-0}"
 start_tracking_hub
 
 # the custom attribute exists in Intercom before the run, as in a workspace set up for it (creating it is not what
@@ -72,7 +74,8 @@ echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 "${PSQL[@]}" -c "SELECT outcome, call_type, count(*) FROM ${SCHEMA}_hub.tracking_inbox GROUP BY 1, 2 ORDER BY 1, 2" \
   > "$WORK/outcomes.txt"
 
-python3 - "$WORK/before.json" "$WORK/after.json" "$START" "$END" "$USERS" "$BUDGET" "$WORK/outcomes.txt" <<'PY'
+python3 - "$WORK/before.json" "$WORK/after.json" "$START" "$END" "$USERS" "$BUDGET" "$WORK/outcomes.txt" \
+  "${LATENCY_MS:-0}" "${HUB_ARGS:-}" <<'PY'
 import json, sys
 before, after = (json.load(open(p)) for p in sys.argv[1:3])
 start, end, users, budget = float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
@@ -85,7 +88,8 @@ needed = 2 * users
 limited = after["rate_limited_responses"] - before["rate_limited_responses"]
 bound = needed * 10.0 / budget
 exact = max(0, needed - budget) * 10.0 / budget
-print(f"{users} users, {2 * users} calls (identify + track each), budget {budget} per 10 s: wall {wall:.1f} s")
+print(f"{users} users, {2 * users} calls (identify + track each), budget {budget} per 10 s: wall {wall:.1f} s"
+      f" (sandbox answers after {sys.argv[8]} ms; hub settings: {sys.argv[9] or 'defaults'})")
 print(f"  outcomes (outcome|type|calls): {' '.join(outcomes)}")
 print(f"  requests sent {sent} ({sent / users:.2f} per user): {json.dumps(paths, sort_keys=True)}; 429 answers: {limited}")
 print(f"  bound (needed: {needed} requests, 2 per user) {bound:.1f} s, exact {exact:.1f} s;"
