@@ -52,3 +52,11 @@ start_tracking_hub() {
   for _ in $(seq 1 480); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
   curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
 }
+
+# the run's PostgreSQL schemas ($SCHEMA and ${SCHEMA}_hub) dropped now, and again on exit with the background
+# processes stopped and $WORK removed (needs $PSQL, $SCHEMA, $WORK)
+drop_schemas() { for s in $SCHEMA ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
+clean_start() {
+  trap 'kill $(jobs -p) 2>/dev/null || true; drop_schemas || true; rm -rf "$WORK"' EXIT
+  drop_schemas
+}

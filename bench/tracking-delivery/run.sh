@@ -28,11 +28,8 @@ SCHEMA=bench_tracking_delivery
 WRITE_KEY=bench-write-key-0123456789
 PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
 WORK=$(mktemp -d)
-drop() { for s in $SCHEMA ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
-trap 'kill $(jobs -p) 2>/dev/null || true; drop || true; rm -rf "$WORK"' EXIT
-
 use_jar
-drop
+clean_start
 
 start_sandbox 0 "$BUDGET" "${LATENCY_MS:-0}"
 start_tracking_hub
