@@ -19,3 +19,44 @@ ingest_table() {
 best() { awk -F'\t' -v t="$1" -v p99max="${2:-1e18}" 'NR>1 && $1==t && $7==0 && $8 >= 0.95*$2 && $10 < p99max {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
 # the highest acks/s of a target over any step
 peak() { awk -F'\t' -v t="$1" 'NR>1 && $1==t {if ($8>m) m=$8} END {printf "%.0f", m}' "$WORK/results.tsv"; }
+
+# $JAR, else the repository's jar, built first unless SKIP_BUILD=1
+use_jar() {
+  if [ -z "${JAR:-}" ]; then
+    [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
+    JAR=$(ls target/intercom-hub-*.jar | head -1)
+  fi
+}
+
+# the sandbox in its own process on $SANDBOX_PORT (log $WORK/sandbox.log):
+# start_sandbox <contacts> <rate limit per 10 s> [ms each answer takes, as a remote Intercom's round trip; default 0]
+start_sandbox() {
+  java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+    org.springframework.boot.loader.launch.PropertiesLauncher \
+    --port "$SANDBOX_PORT" --contacts "$1" --rate-limit "$2" --latency-ms "${3:-0}" > "$WORK/sandbox.log" 2>&1 &
+  for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
+}
+
+# the hub on $APP_PORT against that sandbox, with the tracking API on ($WRITE_KEY), pulls, analytics and CRM off, the
+# warehouse in PostgreSQL's schema $SCHEMA (bookkeeping ${SCHEMA}_hub), and $HUB_ARGS (more --settings, split on
+# spaces); log $WORK/app.log; exit 2 when it does not start
+start_tracking_hub() {
+  java -Xmx512m -jar "$JAR" \
+    --server.port="$APP_PORT" \
+    --intercom.access-token=sandbox-token --intercom.base-url="http://127.0.0.1:$SANDBOX_PORT" \
+    "${NO_PULLS[@]}" \
+    --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
+    --warehouse.schema="$SCHEMA" --warehouse.bookkeeping-schema="${SCHEMA}_hub" \
+    --tracking.write-keys="$WRITE_KEY" --analytics.enabled=false --crm.enabled=false ${HUB_ARGS:-} \
+    > "$WORK/app.log" 2>&1 &
+  for _ in $(seq 1 480); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+  curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
+}
+
+# the run's PostgreSQL schemas ($SCHEMA and ${SCHEMA}_hub) dropped now, and again on exit with the background
+# processes stopped and $WORK removed (needs $PSQL, $SCHEMA, $WORK)
+drop_schemas() { for s in $SCHEMA ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
+clean_start() {
+  trap 'kill $(jobs -p) 2>/dev/null || true; drop_schemas || true; rm -rf "$WORK"' EXIT
+  drop_schemas
+}

@@ -22,10 +22,7 @@ PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-if [ -z "${JAR:-}" ]; then
-  [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
-  JAR=$(ls target/intercom-hub-*.jar | head -1)
-fi
+use_jar
 
 drop() { for s in $SCHEMA ${SCHEMA}_wh ${SCHEMA}_hub; do "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $s CASCADE" 2>/dev/null; done; }
 drop

@@ -45,7 +45,7 @@ public class AmplitudeBranch extends RoutedBranch {
 
     public AmplitudeBranch(AnalyticsSettings settings, Clock clock) {
         this.settings = settings;
-        this.mapper = new AnalyticsMapper(settings.userIdField());
+        this.mapper = new AnalyticsMapper(settings.userIdField(), settings.groupType());
         this.clock = clock;
     }
 
@@ -92,7 +92,29 @@ public class AmplitudeBranch extends RoutedBranch {
         }
 
         void settle(List<Pending> batch, Outcome outcome) {
-            batch.forEach(p -> outcomes[p.index()] = outcome);
+            batch.forEach(p -> settle(p.index(), outcome));
+        }
+
+        /**
+         * A record of several events (a group call) takes the outcome that needs the most: one still to send again
+         * (retry, paused) over a refusal over a delivery; events already delivered go again with it and Amplitude
+         * drops them by insert_id.
+         */
+        void settle(int index, Outcome outcome) {
+            Outcome before = outcomes[index];
+            if (before == null || rank(outcome) > rank(before)) {
+                outcomes[index] = outcome;
+            }
+        }
+
+        private static int rank(Outcome outcome) {
+            return switch (outcome.kind()) {
+                case DELIVERED -> 0;
+                case DROPPED -> 1;
+                case DEAD -> 2;
+                case PAUSED -> 3;
+                case RETRY -> 4;
+            };
         }
     }
 
@@ -135,7 +157,7 @@ public class AmplitudeBranch extends RoutedBranch {
                 delivery.outcomes[i] = Outcome.dead("cannot map: " + e);
                 continue;
             }
-            if (mapped.event() == null) {
+            if (mapped.events().isEmpty()) {
                 delivery.outcomes[i] = Outcome.dropped(mapped.dropReason());
                 continue;
             }
@@ -144,8 +166,10 @@ public class AmplitudeBranch extends RoutedBranch {
                 delivery.outcomes[i] = Outcome.paused("user throttled by Amplitude", Duration.ofMillis(until - now));
                 continue;
             }
-            pending.add(new Pending(i, mapped.event(), mapped.userId(),
-                    mapped.event().toString().getBytes(StandardCharsets.UTF_8).length + 1));
+            for (ObjectNode event : mapped.events()) {
+                pending.add(new Pending(i, event, mapped.userId(),
+                        event.toString().getBytes(StandardCharsets.UTF_8).length + 1));
+            }
         }
         for (List<Pending> batch : batches(pending)) {
             delivery.requests.add(new Request(delivery, batch, 0));
@@ -226,8 +250,8 @@ public class AmplitudeBranch extends RoutedBranch {
         for (int i = 0; i < batch.size(); i++) {
             String reason = reasons.get(i);
             if (reason != null) {
-                request.delivery.outcomes[batch.get(i).index()] =
-                        Outcome.dead("HTTP 400 " + reason + (error.isEmpty() ? "" : " (" + error + ")"));
+                request.delivery.settle(batch.get(i).index(),
+                        Outcome.dead("HTTP 400 " + reason + (error.isEmpty() ? "" : " (" + error + ")")));
             } else {
                 rest.add(batch.get(i));
             }
@@ -256,7 +280,8 @@ public class AmplitudeBranch extends RoutedBranch {
             String device = p.event().path("device_id").asText(null);
             if (users.contains(p.userId()) || (device != null && devices.contains(device))) {
                 pausedUntil.put(p.userId(), until);
-                request.delivery.outcomes[p.index()] = Outcome.paused("user throttled by Amplitude", settings.throttlePause());
+                request.delivery.settle(p.index(), Outcome.paused("user throttled by Amplitude",
+                        settings.throttlePause()));
             } else {
                 others.add(p);
             }

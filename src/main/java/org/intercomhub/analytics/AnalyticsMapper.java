@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.intercomhub.record.CanonicalRecord;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,8 +21,16 @@ import static org.intercomhub.fanout.RowValues.textOf;
  * {@code [Intercom] <topic>} with the item's scalar fields as event_properties, {@code time} in ms from the
  * notification's created_at and {@code insert_id} = the notification id (so a repeat is dropped by Amplitude). A
  * pulled contact becomes an Identify ({@code $identify} with {@code user_properties.$set}). A track call of the tracking
- * API becomes an event of its own name and scalar properties, its messageId the insert_id. Everything else is not
- * the branch's business and never enters its queue.
+ * API becomes an event of its own name and scalar properties, its messageId the insert_id. An identify call becomes
+ * an Identify of its traits ({@code $identify}, {@code user_properties.$set}); a group call becomes the two events
+ * Amplitude's own SDKs send for {@code setGroup} and {@code groupIdentify}: an {@code $identify} putting the user in
+ * the group ({@code groups: {<group type>: groupId}}, and the same as a user property, so that plans without the
+ * Accounts add-on still see it) and a {@code $groupidentify} setting the group's properties from the call's traits.
+ * All go through HTTP V2, which documents {@code $identify} and {@code $groupidentify} as its identification events:
+ * one endpoint, the user's identifies and tracks in one request in the order they were sent (the Identify and Group
+ * Identify APIs are separate form-encoded endpoints, and user properties apply only to events ingested after them),
+ * and V2's per-event 400 and per-user 429 answers. Everything else is not the branch's business and never enters
+ * its queue.
  */
 public class AnalyticsMapper {
 
@@ -34,21 +43,41 @@ public class AnalyticsMapper {
     private static final int MAX_PROPERTY_TEXT = 1024;
     private static final Set<String> NOT_PROPERTIES = Set.of("body", "custom_attributes");
 
-    /** An event for one record, or why there is none. */
-    public record Mapped(ObjectNode event, String userId, String dropReason) {
+    /** The events of one record (one, or two for a group call), or why there are none. */
+    public record Mapped(List<ObjectNode> events, String userId, String dropReason) {
         static Mapped drop(String reason) {
-            return new Mapped(null, null, reason);
+            return new Mapped(List.of(), null, reason);
+        }
+
+        /** The record's first event, null when dropped. */
+        public ObjectNode event() {
+            return events.isEmpty() ? null : events.get(0);
         }
     }
 
+    /** Amplitude's group type of a group call's groupId when none is configured. */
+    public static final String DEFAULT_GROUP_TYPE = "company";
+
     private final AnalyticsSettings.UserIdField userIdField;
+    private final String groupType;
 
     public AnalyticsMapper(AnalyticsSettings.UserIdField userIdField) {
+        this(userIdField, DEFAULT_GROUP_TYPE);
+    }
+
+    public AnalyticsMapper(AnalyticsSettings.UserIdField userIdField, String groupType) {
         this.userIdField = userIdField;
+        this.groupType = groupType;
     }
 
     public boolean accepts(CanonicalRecord record) {
-        return record.event() != null || isIdentify(record);
+        return record.event() != null || isIdentify(record) || isTrackingProfile(record);
+    }
+
+    /** An identify or group call of the tracking API. */
+    private static boolean isTrackingProfile(CanonicalRecord record) {
+        return record.source() == CanonicalRecord.Source.TRACKING
+                && (record.collection().equals("identifies") || record.collection().equals("groups"));
     }
 
     private static boolean isIdentify(CanonicalRecord record) {
@@ -61,6 +90,9 @@ public class AnalyticsMapper {
         if (userId == null) {
             return Mapped.drop("no valid " + (userIdField == AnalyticsSettings.UserIdField.EMAIL
                     ? "email or user_id" : "user_id or email"));
+        }
+        if (isTrackingProfile(record)) {
+            return new Mapped(profile(record, userId), userId, null);
         }
         ObjectNode event = JSON.createObjectNode();
         event.put("user_id", userId);
@@ -113,7 +145,54 @@ public class AnalyticsMapper {
             }
         }
         event.put("platform", "Intercom");
-        return new Mapped(event, userId, null);
+        return new Mapped(List.of(event), userId, null);
+    }
+
+    /**
+     * An identify call: {@code $identify} with the traits as {@code user_properties.$set}. A group call: an
+     * {@code $identify} with {@code groups} and the group as a user property, then a {@code $groupidentify} with the
+     * traits as {@code group_properties.$set}. Insert ids from the messageId, so a repeat is dropped by Amplitude.
+     */
+    private List<ObjectNode> profile(CanonicalRecord record, String userId) {
+        Map<String, Object> row = record.row();
+        Long millis = epochMillis(row.get("timestamp"));
+        JsonNode traits = json(row, "traits");
+        if (record.collection().equals("identifies")) {
+            ObjectNode identify = base("$identify", userId, millis, record.id());
+            ObjectNode set = identify.putObject("user_properties").putObject("$set");
+            properties(traits, set);
+            return List.of(identify);
+        }
+        String groupId = text(row, "group_id");
+        ObjectNode member = base("$identify", userId, millis, record.id());
+        member.putObject("groups").put(groupType, groupId);
+        member.putObject("user_properties").putObject("$set").put(groupType, groupId);
+        ObjectNode group = base("$groupidentify", userId, millis, record.id() + "-group");
+        group.putObject("groups").put(groupType, groupId);
+        properties(traits, group.putObject("group_properties").putObject("$set"));
+        return List.of(member, group);
+    }
+
+    private static ObjectNode base(String type, String userId, Long millis, String insertId) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("user_id", userId);
+        event.put("event_type", type);
+        if (millis != null) {
+            event.put("time", millis);
+        }
+        event.put("insert_id", insertId);
+        return event;
+    }
+
+    /** The traits as properties: values, arrays and objects as sent (Amplitude keeps up to 40 levels), nulls left out. */
+    private static void properties(JsonNode traits, ObjectNode into) {
+        if (traits != null && traits.isObject()) {
+            traits.fields().forEachRemaining(t -> {
+                if (!t.getValue().isNull()) {
+                    into.set(t.getKey(), t.getValue());
+                }
+            });
+        }
     }
 
     /** The item's scalar fields (timestamps as ISO-8601 text); nested objects and long bodies left out. */
@@ -173,7 +252,7 @@ public class AnalyticsMapper {
         Map<String, Object> row = record.row();
         String email = text(row, "email");
         if (email != null && (record.collection().equals("contacts") || record.collection().equals("events")
-                || record.collection().equals("tracks"))) {
+                || record.collection().equals("tracks") || record.collection().equals("identifies"))) {
             return email;
         }
         String contactEmail = textOf(firstContact(row), "email");

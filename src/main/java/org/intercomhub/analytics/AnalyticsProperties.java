@@ -2,6 +2,7 @@ package org.intercomhub.analytics;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,6 +25,8 @@ import java.time.Duration;
  * @param maxRequestBytes     and under 1 MB (AMPLITUDE_MAX_BYTES)
  * @param throttlePause       how long the users named in a 429 wait (AMPLITUDE_THROTTLE_PAUSE)
  * @param timeout             HTTP timeout of each request (AMPLITUDE_TIMEOUT)
+ * @param groupType           Amplitude's group type the tracking API's group calls put their user in, with the
+ *                            groupId as its value (AMPLITUDE_GROUP_TYPE)
  */
 @Validated
 @ConfigurationProperties("analytics")
@@ -36,7 +39,8 @@ public record AnalyticsProperties(
         @Min(1) @Max(2000) @DefaultValue("2000") int maxEventsPerRequest,
         @Min(1) @Max(1048576) @DefaultValue("1000000") int maxRequestBytes,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration throttlePause,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration timeout) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration timeout,
+        @NotBlank @DefaultValue(AnalyticsMapper.DEFAULT_GROUP_TYPE) String groupType) {
 
     /** An empty value (an unset ${VARIABLE:}) is no value. */
     public AnalyticsProperties {
@@ -60,7 +64,7 @@ public record AnalyticsProperties(
 
     public AnalyticsSettings toSettings() {
         return new AnalyticsSettings(endpoint(), hasApiKey() ? apiKey : "", userIdField, maxEventsPerRequest,
-                maxRequestBytes, throttlePause, timeout);
+                maxRequestBytes, throttlePause, timeout, groupType);
     }
 
     /** Never prints the key. */

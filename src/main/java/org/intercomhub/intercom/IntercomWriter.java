@@ -172,6 +172,21 @@ public final class IntercomWriter {
         return updated.isRejected() ? updated : WriteResult.updated(id, "unarchived, then updated");
     }
 
+    /**
+     * {@code POST /contacts/merge}: merges the lead {@code from} into the user {@code into} (Intercom merges only that
+     * way; the lead is gone afterwards). {@code skip_duplicate_validation}: without it Intercom merges only contacts
+     * sharing an email or phone, while a caller merging by its own knowledge (a Segment alias) has already decided.
+     */
+    public WriteResult mergeContacts(String from, String into) {
+        try {
+            client.post("/contacts/merge", mapper.createObjectNode().put("from", from).put("into", into)
+                    .put("skip_duplicate_validation", true));
+            return WriteResult.updated(into, "merged lead " + from + " into it");
+        } catch (IntercomApiException e) {
+            return rejected(into, e);
+        }
+    }
+
     /** {@code POST /contacts/{id}/archive}: Intercom purges archived contacts after 30 days. */
     public WriteResult archiveContact(String id) {
         try {

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * first/last name, phone, avatar, createdAt → signed_up_at, company, other traits → custom attributes), group →
  * company (groupId → company_id, name, plan, monthly_spend, size, industry, website, createdAt → remote_created_at,
  * other traits → custom attributes), track → event (event → event_name, timestamp → created_at, properties → at most
- * ten flat metadata keys, revenue → price in cents). Pure: no I/O.
+ * ten flat metadata keys, revenue → price in cents), page and screen → the contact of context.traits with
+ * last_seen_at ({@link #seenAt}). Pure: no I/O.
  */
 public final class IntercomMapping {
 
@@ -184,6 +185,19 @@ public final class IntercomMapping {
             metadata.forEach(node::set);
         }
         return new Mapped(event, Map.of(), notes);
+    }
+
+    /**
+     * When a page or screen was viewed, in UNIX seconds: the call's timestamp, but never later than when the hub
+     * received it (a client clock running ahead does not put the contact in the future); null when neither is known.
+     */
+    public static Long seenAt(JsonNode call) {
+        Long at = epochSeconds(call.get("timestamp"));
+        Long received = epochSeconds(call.get("receivedAt"));
+        if (at == null) {
+            return received;
+        }
+        return received != null && at > received ? received : at;
     }
 
     /** The track's email when it has no userId: properties.email, else context.traits.email. */

@@ -2,39 +2,24 @@ package org.intercomhub.tracking;
 
 import org.intercomhub.cluster.RowLeases;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.intercomhub.cluster.RowLeases;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.intercomhub.cluster.RowLeases;
 import org.apache.camel.CamelContext;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.BranchMeters;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.BranchRunner;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.DeadLetters;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.intercom.IntercomWriter;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.metrics.MetricsProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.BookkeepingSchema;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.SyncApi;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.Logger;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.LoggerFactory;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Bean;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Configuration;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.intercomhub.cluster.RowLeases;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Wires the beans of routes/tracking-api.camel.yaml from the {@code tracking:} section of application.yaml. The API
@@ -94,10 +79,17 @@ public class TrackingConfiguration {
     public TrackingProcessor trackingProcessor(TrackingInbox inbox, TrackingApplier applier, DeadLetters deadLetters,
                                                TrackingMeters meters, TrackingProperties tracking,
                                                BranchRunner runner, BranchMeters branchMeters, ObjectMapper json,
-                                               Clock clock) {
+                                               Clock clock, CamelContext camel) {
         // its dead letters are listed and replayed with the branches' (GET /dead-letters?branch=tracking)
         runner.addReplayTarget(new TrackingReplay(applier));
         branchMeters.register(TrackingProcessor.DEAD_LETTER_BRANCH, tracking.active());
-        return new TrackingProcessor(inbox, applier, deadLetters, meters, tracking, json, clock);
+        ExecutorService workers = null;
+        if (tracking.concurrency() > 1) {
+            // Camel's pool (shut down with the context), in its registry, never a Spring bean
+            workers = camel.getExecutorServiceManager().newFixedThreadPool(this, "tracking-apply",
+                    tracking.concurrency());
+            camel.getRegistry().bind("trackingWorkers", workers);
+        }
+        return new TrackingProcessor(inbox, applier, deadLetters, meters, tracking, json, clock, workers);
     }
 }

@@ -179,10 +179,14 @@ public class TrackingInbox {
                 clip(error), clock.millis(), entry.seq());
     }
 
-    /** Intercom's id of the contact this user's latest applied identify wrote; null when none is known. */
+    /**
+     * Intercom's id of the contact this user's latest applied identify, page or screen wrote (or an alias merged the
+     * user's lead into, or made the user of); null when none is known.
+     */
     public String contactId(String userKey) {
         List<String> ids = jdbc.queryForList("SELECT intercom_id FROM " + table + " WHERE user_key = ?"
-                + " AND call_type = 'identify' AND outcome = 'applied' AND intercom_id IS NOT NULL"
+                + " AND call_type IN ('identify', 'page', 'screen', 'alias') AND outcome = 'applied'"
+                + " AND intercom_id IS NOT NULL"
                 + " ORDER BY seq DESC LIMIT 1", String.class, userKey);
         return ids.isEmpty() ? null : ids.get(0);
     }

@@ -16,11 +16,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The asynchronous half of the tracking API (routes/tracking-api.camel.yaml, route {@code tracking-apply}): applies
@@ -48,12 +54,21 @@ public class TrackingProcessor {
     private final Backoff backoff;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ExecutorService workers;
     private volatile long pausedUntil;
     private volatile int outageAttempts;
     private volatile long lastPurge;
 
     public TrackingProcessor(TrackingInbox inbox, TrackingApplier applier, DeadLetters deadLetters,
                              TrackingMeters meters, TrackingProperties settings, ObjectMapper json, Clock clock) {
+        this(inbox, applier, deadLetters, meters, settings, json, clock, null);
+    }
+
+    /** {@code workers}: the pool that applies several users' calls at once; null applies one user at a time. */
+    public TrackingProcessor(TrackingInbox inbox, TrackingApplier applier, DeadLetters deadLetters,
+                             TrackingMeters meters, TrackingProperties settings, ObjectMapper json, Clock clock,
+                             ExecutorService workers) {
+        this.workers = workers;
         this.inbox = inbox;
         this.applier = applier;
         this.deadLetters = deadLetters;
@@ -96,10 +111,83 @@ public class TrackingProcessor {
     private record Round(int settled, boolean outage) {
     }
 
+    /**
+     * Applies a round's calls: each user's one after another in seq order, {@code tracking.concurrency} users at a
+     * time (on the workers' pool; calls wait for Intercom's answer, so applying one user at a time would fall behind
+     * the rate budget). An alias joins its previousId's user: its merge needs the lead that user's earlier calls
+     * write. Intercom unavailable stops every user's next call.
+     */
     private Round applyRound(List<TrackingInbox.Entry> due) {
+        List<List<TrackingInbox.Entry>> users = byUser(due);
+        AtomicBoolean outage = new AtomicBoolean();
+        if (workers == null || users.size() == 1) {
+            int settled = 0;
+            for (List<TrackingInbox.Entry> calls : users) {
+                settled += applyUser(calls, outage);
+                if (outage.get()) {
+                    break;
+                }
+            }
+            return new Round(settled, outage.get());
+        }
+        List<Future<Integer>> running = new ArrayList<>(users.size());
+        for (List<TrackingInbox.Entry> calls : users) {
+            running.add(workers.submit(() -> applyUser(calls, outage)));
+        }
+        int settled = 0;
+        RuntimeException failure = null;
+        for (Future<Integer> user : running) {
+            try {
+                settled += user.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new IllegalStateException("interrupted while tracking calls were applied", e);
+            } catch (ExecutionException e) {
+                failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return new Round(settled, outage.get());
+    }
+
+    /** A round's calls grouped by user, each group in seq order; an alias and its previousId's calls are one group. */
+    List<List<TrackingInbox.Entry>> byUser(List<TrackingInbox.Entry> due) {
+        Map<String, String> joined = new HashMap<>();
+        for (TrackingInbox.Entry entry : due) {
+            if (entry.type().equals("alias")) {
+                String previousId = TrackingCall.idText(callOf(entry).body().get("previousId"));
+                if (previousId != null) {
+                    String group = root(joined, entry.userKey());
+                    joined.put(root(joined, TrackingCall.userKey(null, previousId)), group);
+                    joined.put(root(joined, TrackingCall.userKey(previousId, null)), group);
+                }
+            }
+        }
+        Map<String, List<TrackingInbox.Entry>> groups = new LinkedHashMap<>();
+        for (TrackingInbox.Entry entry : due) {
+            groups.computeIfAbsent(root(joined, entry.userKey()), k -> new ArrayList<>()).add(entry);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private static String root(Map<String, String> joined, String key) {
+        String at = key;
+        for (String next = joined.get(at); next != null && !next.equals(at); next = joined.get(at)) {
+            at = next;
+        }
+        return at;
+    }
+
+    /** One user's calls in order; a call that fails holds back the user's later ones. Returns how many settled. */
+    private int applyUser(List<TrackingInbox.Entry> calls, AtomicBoolean outage) {
         Set<String> heldBack = new HashSet<>();
         int settled = 0;
-        for (TrackingInbox.Entry entry : due) {
+        for (TrackingInbox.Entry entry : calls) {
+            if (outage.get()) {
+                break;
+            }
             if (heldBack.contains(entry.userKey())) {
                 continue;
             }
@@ -131,11 +219,13 @@ public class TrackingProcessor {
                 if (failed(entry, call, e)) {
                     settled++;
                 }
-                int attempt = ++outageAttempts;
-                pausedUntil = clock.millis() + backoff.delay(attempt).toMillis();
-                log.warn("Intercom unavailable ({}): tracking calls wait {} before the next try", e.getMessage(),
-                        backoff.delay(attempt));
-                return new Round(settled, true);
+                if (outage.compareAndSet(false, true)) {
+                    int attempt = ++outageAttempts;
+                    pausedUntil = clock.millis() + backoff.delay(attempt).toMillis();
+                    log.warn("Intercom unavailable ({}): tracking calls wait {} before the next try", e.getMessage(),
+                            backoff.delay(attempt));
+                }
+                break;
             } catch (RuntimeException e) {
                 heldBack.add(entry.userKey());
                 log.warn("Tracking call {} ({}) failed, attempt {}", entry.messageId(), entry.type(),
@@ -145,7 +235,7 @@ public class TrackingProcessor {
                 }
             }
         }
-        return new Round(settled, false);
+        return settled;
     }
 
     /**

@@ -27,6 +27,8 @@ import java.util.List;
  *                       (TRACKING_ATTACH_WAIT)
  * @param retention      applied calls are kept this long, so a batch sent again within it is recognised
  *                       (TRACKING_RETENTION)
+ * @param concurrency    users whose calls are applied at the same time, each user's still one after another in
+ *                       order (TRACKING_CONCURRENCY)
  */
 @Validated
 @ConfigurationProperties("tracking")
@@ -39,7 +41,8 @@ public record TrackingProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration initialBackoff,
         @NotNull @DurationMin(millis = 1) @DefaultValue("5m") Duration maxBackoff,
         @NotNull @DurationMin(millis = 1) @DefaultValue("24h") Duration attachWait,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("7d") Duration retention) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("7d") Duration retention,
+        @Min(1) @DefaultValue("4") int concurrency) {
 
     public TrackingProperties {
         writeKeys = writeKeys == null || writeKeys.isBlank() ? null : writeKeys;
@@ -62,6 +65,6 @@ public record TrackingProperties(
         return "TrackingProperties[enabled=" + enabled + ", " + keys().size() + " write key(s), pollIntervalMs="
                 + pollIntervalMs + ", batchSize=" + batchSize + ", maxAttempts=" + maxAttempts + ", initialBackoff="
                 + initialBackoff + ", maxBackoff=" + maxBackoff + ", attachWait=" + attachWait + ", retention="
-                + retention + "]";
+                + retention + ", concurrency=" + concurrency + "]";
     }
 }

@@ -61,7 +61,7 @@ public class TrackingRequests {
 
     /**
      * Checks the request and replaces the body with its calls, ready for the inbox. {@code endpoint} is the path's
-     * last part: identify, group, track, page, batch or import.
+     * last part: identify, group, track, page, screen, alias, batch or import.
      */
     public void accept(String endpoint, Exchange exchange) {
         Message message = exchange.getMessage();

@@ -18,7 +18,9 @@ import java.util.function.Predicate;
  * answering as Amplitude documents: 200 {@code {"code":200,"events_ingested":n,...}}; 400 for a wrong api_key or
  * with {@code events_with_invalid_fields} / {@code events_with_missing_fields} naming event indexes (nothing of such
  * a request is ingested); 413 over 2,000 events or 1 MB; 429 with {@code throttled_users}, {@code throttled_devices}
- * and {@code throttled_events} when a request holds events of throttled users (nothing ingested). Knobs: answer a
+ * and {@code throttled_events} when a request holds events of throttled users (nothing ingested). Identifications
+ * are events of V2 too ({@code $identify} with {@code user_properties}, {@code $groupidentify} with {@code groups} and
+ * {@code group_properties}, as V2 documents them) and are checked and ingested as any event. Knobs: answer a
  * status (e.g. 503) to everything; throttle users by predicate; call events invalid by insert_id.
  */
 public final class AmplitudeStub extends StubReceiver {

@@ -11,7 +11,8 @@ import static org.intercomhub.sandbox.SearchQuery.Field;
 /**
  * GET /contacts, POST /contacts/search, GET /contacts/{id}[/tags|/companies|/notes]; the writes: POST /contacts,
  * PUT and DELETE /contacts/{id}, POST /contacts/{id}/archive|unarchive, POST /contacts/{id}/companies and
- * DELETE /contacts/{id}/companies/{company_id}. Search answers through the index lag ({@link SandboxWrites}).
+ * DELETE /contacts/{id}/companies/{company_id}, POST /contacts/merge. Search answers through the index lag
+ * ({@link SandboxWrites}).
  */
 final class ContactEndpoints {
 
@@ -137,6 +138,10 @@ final class ContactEndpoints {
             }
             if (seg.length < 2) {
                 return null;
+            }
+            if (seg.length == 2 && method.equals("POST") && seg[1].equals("merge")) {
+                int into = writes.merge(req.json());
+                return SandboxResponse.ok(g -> gen.write(g, into));
             }
             int i = SandboxIds.contactIndex(seg[1]);
             if (seg.length == 2 && method.equals("PUT")) {

@@ -60,6 +60,11 @@ final class ContactGenerator {
                 + pick(h(i, 12), SampleWords.LAST_NAMES) + (v == 0 ? "" : " (v" + v + ")");
     }
 
+    String phone(int i) {
+        return (String) written(i, "phone", chance(h(i, 40), 50) ? "+1555" + (1_000_000 + below(h(i, 41), 8_999_999))
+                : null);
+    }
+
     String externalId(int i) {
         if (table.hasField(i, "external_id")) return (String) table.field(i, "external_id");
         return "user".equals(role(i)) ? "user-" + i : null;
@@ -184,8 +189,7 @@ final class ContactGenerator {
         Json.stringOrNull(g, "external_id", externalId(i));
         g.writeStringField("role", role);
         writeEmail(g, email(i));
-        Json.stringOrNull(g, "phone", (String) written(i, "phone",
-                chance(h(i, 40), 50) ? "+1555" + (1_000_000 + below(h(i, 41), 8_999_999)) : null));
+        Json.stringOrNull(g, "phone", phone(i));
         Json.stringOrNull(g, "name", name(i));
         if (table.hasField(i, "avatar")) {
             writeAvatar(g, (String) table.field(i, "avatar"));

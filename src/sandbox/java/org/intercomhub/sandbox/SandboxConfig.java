@@ -28,6 +28,8 @@ public final class SandboxConfig {
     private final int port;
     private final Clock clock;
     private final Duration searchIndexLag;
+    /** How long each API answer takes: a remote Intercom's round trip, which loopback does not have. */
+    private final Duration latency;
 
     private SandboxConfig(Builder b) {
         this.seed = b.seed;
@@ -49,6 +51,10 @@ public final class SandboxConfig {
         this.searchIndexLag = Objects.requireNonNull(b.searchIndexLag, "searchIndexLag");
         if (searchIndexLag.isNegative()) {
             throw new IllegalArgumentException("searchIndexLag must be >= 0 but was " + searchIndexLag);
+        }
+        this.latency = Objects.requireNonNull(b.latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must be >= 0 but was " + latency);
         }
     }
 
@@ -86,6 +92,7 @@ public final class SandboxConfig {
         b.port = port;
         b.clock = clock;
         b.searchIndexLag = searchIndexLag;
+        b.latency = latency;
         return b;
     }
 
@@ -112,6 +119,7 @@ public final class SandboxConfig {
      * current at once.
      */
     public Duration searchIndexLag() { return searchIndexLag; }
+    public Duration latency() { return latency; }
 
     public SandboxConfig withSeed(long v) { Builder b = toBuilder(); b.seed = v; return b.build(); }
     public SandboxConfig withContacts(int v) { return toBuilder().contacts(v).build(); }
@@ -138,7 +146,7 @@ public final class SandboxConfig {
                 + ", admins=" + admins + ", teams=" + teams + ", tickets=" + tickets
                 + ", activityLogs=" + activityLogs + ", timezone=" + timezone
                 + ", rateLimitPer10s=" + rateLimitPer10s + ", appId=" + appId + ", port=" + port
-                + ", searchIndexLag=" + searchIndexLag + "}";
+                + ", searchIndexLag=" + searchIndexLag + ", latency=" + latency + "}";
     }
 
     public static final class Builder {
@@ -159,6 +167,7 @@ public final class SandboxConfig {
         private int port = 0;
         private Clock clock = Clock.systemUTC();
         private Duration searchIndexLag = Duration.ofMinutes(1);
+        private Duration latency = Duration.ZERO;
 
         private Builder() {
         }
@@ -181,6 +190,7 @@ public final class SandboxConfig {
         public Builder port(int v) { port = v; return this; }
         public Builder clock(Clock v) { clock = v; return this; }
         public Builder searchIndexLag(Duration v) { searchIndexLag = v; return this; }
+        public Builder latency(Duration v) { latency = v; return this; }
 
         public SandboxConfig build() {
             return new SandboxConfig(this);

@@ -105,8 +105,10 @@ public final class SandboxMain {
                 case "--rate-limit": b.rateLimitPer10s(Integer.parseInt(value)); break;
                 case "--seed": b.seed(Long.parseLong(value)); break;
                 case "--search-lag-seconds": b.searchIndexLag(java.time.Duration.ofSeconds(Long.parseLong(value))); break;
+                case "--latency-ms": b.latency(java.time.Duration.ofMillis(Long.parseLong(value))); break;
                 default: throw new IllegalArgumentException("unknown flag " + flag
                         + " (known: --port --contacts --companies --conversations --rate-limit --seed --search-lag-seconds"
+                        + " --latency-ms"
                         + " --amplitude-port --crm-port --amplitude-throttle-percent --stub-key)");
             }
         }

@@ -151,6 +151,13 @@ public final class SandboxServer implements AutoCloseable {
                         "Exceeded rate limit of " + decision.limit() + " in 10_seconds"));
                 return;
             }
+            if (!config.latency().isZero()) {
+                try {
+                    Thread.sleep(config.latency().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             send(ex, safely(() -> api(req)));
         }
     }

@@ -265,6 +265,72 @@ final class SandboxWrites {
         contacts().delete(i, now());
     }
 
+    /**
+     * POST /contacts/merge {from, into, skip_duplicate_validation}: the lead {@code from} merged into the user
+     * {@code into}, as Intercom documents it: 400 {@code invalid_merge} when they share no email or phone and the check
+     * is not skipped; the lead's events and companies move to the user, its email, phone, name and custom attributes
+     * fill the user's empty ones, and the lead is gone (GET 404, out of search and lists). Intercom documents no
+     * answer for a missing id, a lead as {@code into} or a user as {@code from}: the sandbox answers them 400
+     * {@code parameter_not_found} / {@code parameter_invalid} and 404 "User Not Found" for unknown ids.
+     */
+    int merge(JsonNode body) {
+        requireObject(body);
+        if (!hasText(body, "from") || !hasText(body, "into")) {
+            throw ApiException.badRequest("parameter_not_found", "from and into are required");
+        }
+        int from = SandboxIds.contactIndex(body.get("from").asText());
+        int into = SandboxIds.contactIndex(body.get("into").asText());
+        requireContact(from);
+        requireContact(into);
+        ContactGenerator g = contactGen();
+        if (from == into || !"lead".equals(g.role(from))) {
+            throw ApiException.badRequest("parameter_invalid", "from must be a lead");
+        }
+        if (!"user".equals(g.role(into))) {
+            throw ApiException.badRequest("parameter_invalid", "into must be a user");
+        }
+        boolean duplicates = same(g.email(from), g.email(into)) || same(g.phone(from), g.phone(into));
+        if (!duplicates && !body.path("skip_duplicate_validation").asBoolean(false)) {
+            throw ApiException.badRequest("invalid_merge", "Contacts can only be merged when they are duplicates"
+                    + " (matching email or phone). Pass skip_duplicate_validation=true to override this check.");
+        }
+        beforeContactWrite(into, false);
+        for (String field : new String[] {"email", "phone", "name"}) {
+            Object mine = field.equals("email") ? g.email(into) : field.equals("phone") ? g.phone(into)
+                    : contacts().field(into, "name");
+            Object theirs = field.equals("email") ? g.email(from) : field.equals("phone") ? g.phone(from)
+                    : contacts().field(from, "name");
+            if (mine == null && theirs != null) {
+                contacts().setField(into, field, theirs);
+            }
+        }
+        Map<String, Object> custom = g.customAttributes(into);
+        g.customAttributes(from).forEach((k, v) -> {
+            if (!custom.containsKey(k) || custom.get(k) == null) {
+                contacts().setCustomAttribute(into, k, v);
+            }
+        });
+        for (Event e : events.getOrDefault(from, List.of())) {
+            List<Event> theirs = events.computeIfAbsent(into, k -> new ArrayList<>());
+            if (theirs.stream().noneMatch(x -> x.name().equals(e.name()) && x.createdAt() == e.createdAt())) {
+                theirs.add(e);
+            }
+        }
+        events.remove(from);
+        for (int c : g.companiesOf(from)) {
+            attachIndex(into, c);
+        }
+        deleteContact(from);
+        contacts().touch(into, now(), false);
+        buildUserIndexes();
+        indexUser(into);
+        return into;
+    }
+
+    private static boolean same(String a, String b) {
+        return a != null && b != null && a.equalsIgnoreCase(b);
+    }
+
     void requireContact(int i) {
         if (!contacts().exists(i)) {
             throw ApiException.notFound("not_found", "User Not Found");
@@ -476,6 +542,10 @@ final class SandboxWrites {
         }
         int c = SandboxIds.companyIndex(idNode.asText());
         requireCompany(c);
+        return attachIndex(i, c);
+    }
+
+    private int attachIndex(int i, int c) {
         int[] current = contactGen().companiesOf(i);
         for (int x : current) {
             if (x == c) {

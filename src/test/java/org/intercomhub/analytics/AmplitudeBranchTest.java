@@ -96,6 +96,33 @@ class AmplitudeBranchTest {
         assertThat(stub.timesIngested("notif_4")).isEqualTo(1);
     }
 
+    /** A group call of the tracking API, as its record reaches the branch. */
+    static CanonicalRecord groupCall(String messageId, String user, String groupId) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", messageId);
+        row.put("user_id", user);
+        row.put("group_id", groupId);
+        row.put("traits", new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("plan", "gold"));
+        return new CanonicalRecord("groups", messageId, CanonicalRecord.Operation.UPSERT, Source.TRACKING,
+                1700000000L, row, Map.of());
+    }
+
+    @Test
+    void aGroupCallIsTwoEventsAndItsRecordIsDeliveredOnlyWhenBothAre() {
+        stub.invalidInsertId("g-2-group");
+        List<Outcome> outcomes = branch(2000, 1_000_000).deliver(List.of(groupCall("g-1", "user-1001", "acme"),
+                groupCall("g-2", "user-1002", "globex")));
+        assertThat(outcomes.get(0).kind()).isEqualTo(Outcome.Kind.DELIVERED);
+        assertThat(stub.timesIngested("g-1")).isEqualTo(1);
+        assertThat(stub.timesIngested("g-1-group")).isEqualTo(1);
+        // the Group Identify refused: the whole call is a dead letter (its Identify was taken; a replay repeats it
+        // under the same insert_id)
+        assertThat(outcomes.get(1).kind()).isEqualTo(Outcome.Kind.DEAD);
+        assertThat(outcomes.get(1).detail()).contains("invalid field event_properties");
+        assertThat(stub.timesIngested("g-2")).isEqualTo(1);
+        assertThat(stub.timesIngested("g-2-group")).isZero();
+    }
+
     @Test
     void a429PausesOnlyTheThrottledUsers() {
         stub.throttleUsers(user -> user.equals("user-1001"));

@@ -200,4 +200,39 @@ class ContactWriteTest {
         assertThat(a.status()).isEqualTo(400);
         assertThat(create("{\"role\":\"admin\"}").status()).isEqualTo(400);
     }
+
+    @Test
+    void mergeMovesALeadIntoAUserOnlyWhenTheyAreDuplicatesOrTheCheckIsSkipped() {
+        String user = create("{\"email\":\"grace@example.org\",\"external_id\":\"ext-grace\"}").json().path("id").asText();
+        String lead = create("{\"role\":\"lead\",\"email\":\"g.hopper@example.net\",\"phone\":\"+15550001\","
+                + "\"custom_attributes\":{\"plan\":\"trial\"}}").json().path("id").asText();
+        assertThat(http.post("/events", "{\"event_name\":\"viewed-pricing\",\"created_at\":1700000000,\"id\":\"" + lead
+                + "\"}").status()).isEqualTo(202);
+
+        // no shared email or phone: Intercom's duplicate check refuses, verbatim
+        SandboxHttp.Answer refused = http.post("/contacts/merge", "{\"from\":\"" + lead + "\",\"into\":\"" + user + "\"}");
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("type").asText()).isEqualTo("error.list");
+        assertThat(refused.json().path("errors").path(0).path("code").asText()).isEqualTo("invalid_merge");
+        assertThat(refused.json().path("errors").path(0).path("message").asText())
+                .startsWith("Contacts can only be merged when they are duplicates");
+        // only a lead merges, only into a user
+        assertThat(http.post("/contacts/merge", "{\"from\":\"" + user + "\",\"into\":\"" + lead + "\","
+                + "\"skip_duplicate_validation\":true}").status()).isEqualTo(400);
+        assertThat(http.post("/contacts/merge", "{\"from\":\"6630a1b2000000000000ffff\",\"into\":\"" + user + "\"}")
+                .status()).isEqualTo(404);
+
+        SandboxHttp.Answer merged = http.post("/contacts/merge", "{\"from\":\"" + lead + "\",\"into\":\"" + user
+                + "\",\"skip_duplicate_validation\":true}");
+        assertThat(merged.status()).as(merged.raw().body()).isEqualTo(200);
+        assertThat(merged.json().path("id").asText()).isEqualTo(user);
+        assertThat(merged.json().path("role").asText()).isEqualTo("user");
+        assertThat(merged.json().path("email").asText()).as("the user's own email wins").isEqualTo("grace@example.org");
+        assertThat(merged.json().path("phone").asText()).as("the lead's fills the gap").isEqualTo("+15550001");
+        assertThat(merged.json().path("custom_attributes").path("plan").asText()).isEqualTo("trial");
+        assertThat(http.get("/contacts/" + lead).status()).isEqualTo(404);
+        assertThat(listedIds()).contains(user).doesNotContain(lead);
+        assertThat(server.workspace().events(user)).extracting(e -> e.path("event_name").asText())
+                .containsExactly("viewed-pricing");
+    }
 }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.segment.analytics.Analytics;
 import com.segment.analytics.Callback;
+import com.segment.analytics.messages.AliasMessage;
 import com.segment.analytics.messages.GroupMessage;
 import com.segment.analytics.messages.IdentifyMessage;
 import com.segment.analytics.messages.Message;
+import com.segment.analytics.messages.PageMessage;
+import com.segment.analytics.messages.ScreenMessage;
 import com.segment.analytics.messages.TrackMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.intercomhub.IntercomHubApplication;
@@ -31,8 +34,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +182,31 @@ abstract class TrackingContract {
         assertThat(amplitudeEvent.path("event_type").asText()).isEqualTo("Order Completed");
         assertThat(amplitudeEvent.path("user_id").asText()).isEqualTo(run + "-user-1");
         assertThat(amplitudeEvent.path("event_properties").path("sku").asText()).isEqualTo("SKU-1");
+        // identify calls as Amplitude Identify (user properties from the traits), group calls as Amplitude's setGroup
+        // (the user in the group) and groupIdentify (the group's properties from the traits)
+        await().atMost(PATIENCE).until(() -> AMPLITUDE.timesIngested(run + "-g3-group") == 1);
+        JsonNode identify = amplitude(run + "-i1");
+        assertThat(identify.path("event_type").asText()).isEqualTo("$identify");
+        assertThat(identify.path("user_id").asText()).isEqualTo(run + "-user-1");
+        JsonNode userProperties = identify.path("user_properties").path("$set");
+        assertThat(userProperties.path("email").asText()).isEqualTo(run + "-user-1@example.com");
+        assertThat(userProperties.path("plan_tier").asText()).isEqualTo("pro");
+        assertThat(userProperties.path("seats").asInt()).isEqualTo(10);
+        JsonNode member = amplitude(run + "-g1");
+        assertThat(member.path("event_type").asText()).isEqualTo("$identify");
+        assertThat(member.path("user_id").asText()).isEqualTo(run + "-user-1");
+        assertThat(member.path("groups").path("company").asText()).isEqualTo(run + "-acme");
+        assertThat(member.path("user_properties").path("$set").path("company").asText()).isEqualTo(run + "-acme");
+        JsonNode groupIdentify = amplitude(run + "-g1-group");
+        assertThat(groupIdentify.path("event_type").asText()).isEqualTo("$groupidentify");
+        assertThat(groupIdentify.path("groups").path("company").asText()).isEqualTo(run + "-acme");
+        JsonNode groupProperties = groupIdentify.path("group_properties").path("$set");
+        assertThat(groupProperties.path("name").asText()).isEqualTo("Acme " + run);
+        assertThat(groupProperties.path("plan").asText()).isEqualTo("enterprise");
+        assertThat(groupProperties.path("employees").asInt()).isEqualTo(250);
+        for (String insertId : List.of("-i1", "-i2", "-i3", "-g1", "-g2", "-g3", "-g1-group", "-g2-group")) {
+            assertThat(AMPLITUDE.timesIngested(run + insertId)).as(insertId).isEqualTo(1);
+        }
 
         JsonNode status = get("/sync/status").path("tracking");
         assertThat(status.path("applied").path("identify").asLong()).isGreaterThanOrEqualTo(3);
@@ -186,6 +216,99 @@ abstract class TrackingContract {
         assertThat(meters.find("hub.tracking.received").tag("type", "identify").counter().count()).isPositive();
         assertThat(meters.find("hub.tracking.applied").tag("type", "track").counter().count()).isPositive();
         assertThat(meters.find("hub.tracking.inbox.backlog").gauge()).isNotNull();
+    }
+
+    @Test
+    void segmentsJavaClientsPageAndScreenCallsIdentifyTheUserAndSetWhenItWasLastSeen() throws Exception {
+        String run = unique();
+        Sent sent = new Sent();
+        Analytics analytics = segment(WRITE_KEY, sent);
+        String visitor = run + "-pager";
+        Instant viewed = Instant.parse("2024-06-01T08:30:00Z");
+        // a page view of a user Intercom has never seen: the contact from context.traits, seen when the page was
+        analytics.enqueue(PageMessage.builder("Pricing").userId(visitor).messageId(run + "-p1")
+                .timestamp(Date.from(viewed)).context(Map.of("traits", Map.of("email", visitor + "@example.com",
+                        "name", "Page Visitor", "plan_tier", "free"))));
+        // a screen view later: the same contact, seen later
+        analytics.enqueue(ScreenMessage.builder("Settings").userId(visitor).messageId(run + "-s1")
+                .timestamp(Date.from(viewed.plusSeconds(3600))));
+        // a page view of an anonymous visitor with no email: nothing to find it by, skipped with the reason
+        analytics.enqueue(PageMessage.builder("Home").anonymousId(run + "-nobody").messageId(run + "-p2"));
+        analytics.flush();
+        await().atMost(PATIENCE).until(() -> sent.succeeded.size() == 3 || !sent.failed.isEmpty());
+        assertThat(sent.failed).isEmpty();
+        await().atMost(PATIENCE).until(() -> applied(run) == 3);
+
+        ObjectNode contact = contactByUserId(visitor);
+        assertThat(contact).isNotNull();
+        assertThat(contact.path("role").asText()).isEqualTo("user");
+        assertThat(contact.path("email").asText()).isEqualTo(visitor + "@example.com");
+        assertThat(contact.path("name").asText()).isEqualTo("Page Visitor");
+        assertThat(contact.path("custom_attributes").path("plan_tier").asText()).isEqualTo("free");
+        assertThat(contact.path("last_seen_at").asLong()).isEqualTo(viewed.plusSeconds(3600).getEpochSecond());
+        assertThat(outcomes(run)).containsExactly("applied", "applied", "skipped");
+        assertThat(jdbc.queryForObject("SELECT intercom_id FROM " + inbox() + " WHERE message_id = ?", String.class,
+                run + "-s1")).isEqualTo(contact.path("id").asText());
+        assertThat(jdbc.queryForObject("SELECT last_error FROM " + inbox() + " WHERE message_id = ?", String.class,
+                run + "-p2")).contains("without userId or context.traits.email");
+    }
+
+    @Test
+    void segmentsJavaClientsAliasMergesTheVisitorsLeadIntoItsUser() throws Exception {
+        String run = unique();
+        Sent sent = new Sent();
+        Analytics analytics = segment(WRITE_KEY, sent);
+        // a visitor known by email only is a lead, with an event of its own
+        String visitor = run + "-anon";
+        analytics.enqueue(IdentifyMessage.builder().anonymousId(visitor).messageId(run + "-1")
+                .traits(Map.of("email", run + "-lead@example.com", "utm_source", "ads")));
+        analytics.enqueue(TrackMessage.builder("Viewed Pricing").anonymousId(visitor).messageId(run + "-2"));
+        // it signs up as a user (another email): the alias says they are one person
+        String userId = run + "-member";
+        analytics.enqueue(IdentifyMessage.builder().userId(userId).messageId(run + "-3")
+                .traits(Map.of("email", userId + "@example.com")));
+        analytics.enqueue(AliasMessage.builder(visitor).userId(userId).messageId(run + "-4"));
+        // a second visitor aliased before its user is in Intercom: the lead becomes that user, and the identify after
+        // it updates the same contact
+        String early = run + "-early";
+        String lateUser = run + "-signup";
+        analytics.enqueue(IdentifyMessage.builder().anonymousId(early).messageId(run + "-5")
+                .traits(Map.of("email", run + "-early@example.com")));
+        analytics.enqueue(AliasMessage.builder(early).userId(lateUser).messageId(run + "-6"));
+        analytics.enqueue(IdentifyMessage.builder().userId(lateUser).messageId(run + "-7")
+                .traits(Map.of("name", "Signed Up")));
+        // an alias of an id Intercom has no lead for: skipped with the reason, not retried
+        analytics.enqueue(AliasMessage.builder(run + "-unknown").userId(userId).messageId(run + "-8"));
+        analytics.flush();
+        await().atMost(PATIENCE).until(() -> sent.succeeded.size() == 8 || !sent.failed.isEmpty());
+        assertThat(sent.failed).isEmpty();
+        await().atMost(PATIENCE).until(() -> applied(run) == 8);
+        assertThat(outcomes(run)).containsExactly("applied", "applied", "applied", "applied", "applied", "applied",
+                "applied", "skipped");
+        assertThat(jdbc.queryForObject("SELECT attempts FROM " + inbox() + " WHERE message_id = ?", Integer.class,
+                run + "-8")).isZero();
+
+        String leadId = jdbc.queryForObject("SELECT intercom_id FROM " + inbox() + " WHERE message_id = ?",
+                String.class, run + "-1");
+        ObjectNode user = contactByUserId(userId);
+        assertThat(user.path("role").asText()).isEqualTo("user");
+        assertThat(user.path("email").asText()).isEqualTo(userId + "@example.com");
+        assertThat(user.path("custom_attributes").path("utm_source").asText()).as("the lead's attribute")
+                .isEqualTo("ads");
+        assertThat(suite.sandbox().workspace().events(user.path("id").asText()))
+                .extracting(e -> e.path("event_name").asText()).containsExactly("Viewed Pricing");
+        assertThat(suite.sandbox().workspace().contact(leadId)).as("the lead is merged away").isNull();
+        assertThat(suite.sandbox().stats().requests("POST /contacts/merge")).isPositive();
+
+        ObjectNode signedUp = contactByUserId(lateUser);
+        assertThat(signedUp.path("id").asText()).isEqualTo(jdbc.queryForObject("SELECT intercom_id FROM " + inbox()
+                + " WHERE message_id = ?", String.class, run + "-5"));
+        assertThat(signedUp.path("role").asText()).isEqualTo("user");
+        assertThat(signedUp.path("email").asText()).isEqualTo(run + "-early@example.com");
+        assertThat(signedUp.path("name").asText()).isEqualTo("Signed Up");
+        assertThat(jdbc.queryForObject("SELECT last_error FROM " + inbox() + " WHERE message_id = ?", String.class,
+                run + "-8")).contains("no lead known by previousId").contains(run + "-unknown");
+        assertThat(count(suite.schema() + "_hub.dead_letters", "record_id LIKE '" + run + "-%'")).isZero();
     }
 
     @Test
@@ -419,6 +542,18 @@ abstract class TrackingContract {
             }
         }
         return null;
+    }
+
+    /** The run's calls' outcomes, in the order they were sent. */
+    List<String> outcomes(String run) {
+        return jdbc.queryForList("SELECT outcome FROM " + inbox() + " WHERE message_id LIKE ? ORDER BY seq",
+                String.class, run + "-%");
+    }
+
+    /** The one event the Amplitude stub ingested under this insert_id. */
+    static JsonNode amplitude(String insertId) {
+        return AMPLITUDE.ingested().stream().filter(e -> e.path("insert_id").asText().equals(insertId)).findFirst()
+                .orElseThrow(() -> new AssertionError("Amplitude has no event " + insertId));
     }
 
     long applied(String run) {

@@ -34,8 +34,8 @@ class TrackingProcessorH2Test {
 
     /** Applies what the test says, and remembers the order it was asked in. */
     static final class ScriptedApplier extends TrackingApplier {
-        final List<String> seen = new ArrayList<>();
-        final Map<String, List<RuntimeException>> failures = new HashMap<>();
+        final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Map<String, List<RuntimeException>> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
         ScriptedApplier(TrackingInbox inbox, Clock clock) {
             super(null, null, inbox, clock);
@@ -70,7 +70,7 @@ class TrackingProcessorH2Test {
         applier = new ScriptedApplier(inbox, clock);
         deadLetters = new DeadLetters(jdbc, schema, clock);
         TrackingProperties settings = new TrackingProperties(null, "k", 200, 100, 3, Duration.ofSeconds(1),
-                Duration.ofSeconds(8), Duration.ofHours(24), Duration.ofDays(7));
+                Duration.ofSeconds(8), Duration.ofHours(24), Duration.ofDays(7), 1);
         processor = new TrackingProcessor(inbox, applier, deadLetters,
                 new TrackingMeters(new SimpleMeterRegistry(), clock, inbox, Duration.ZERO), settings, JSON, clock);
     }
@@ -78,6 +78,50 @@ class TrackingProcessorH2Test {
     static TrackingCall call(String messageId, String type, String userId) {
         ObjectNode body = JSON.createObjectNode().put("type", type).put("userId", userId).put("messageId", messageId);
         return new TrackingCall(messageId, type, TrackingCall.userKey(userId, null), body);
+    }
+
+    @Test
+    void severalUsersAtOnceEachInOrderAndAnAliasWithItsVisitorsCalls() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            TrackingProcessor parallel = new TrackingProcessor(inbox, applier, deadLetters,
+                    new TrackingMeters(new SimpleMeterRegistry(), clock, inbox, Duration.ZERO),
+                    new TrackingProperties(null, "k", 200, 100, 3, Duration.ofSeconds(1), Duration.ofSeconds(8),
+                            Duration.ofHours(24), Duration.ofDays(7), 4), JSON, clock, pool);
+            ObjectNode visitor = JSON.createObjectNode().put("type", "identify").put("anonymousId", "anon-1")
+                    .put("messageId", "v1");
+            ObjectNode alias = JSON.createObjectNode().put("type", "alias").put("userId", "U")
+                    .put("previousId", "anon-1").put("messageId", "u2");
+            List<TrackingCall> calls = new ArrayList<>(List.of(
+                    new TrackingCall("v1", "identify", TrackingCall.userKey(null, "anon-1"), visitor),
+                    call("u1", "identify", "U"), call("b1", "identify", "B"),
+                    new TrackingCall("u2", "alias", TrackingCall.userKey("U", null), alias),
+                    call("b2", "track", "B"), call("u3", "track", "U")));
+            for (int n = 0; n < 20; n++) {
+                calls.add(call("x" + n, "identify", "X" + n));
+                calls.add(call("y" + n, "track", "X" + n));
+            }
+            inbox.store(calls);
+            List<TrackingInbox.Entry> due = inbox.due(100);
+            // the alias goes with the visitor's calls: its merge needs the lead they write
+            assertThat(parallel.byUser(due)).extracting(g -> g.stream().map(TrackingInbox.Entry::messageId).toList())
+                    .startsWith(List.of("v1", "u1", "u2", "u3"), List.of("b1", "b2"), List.of("x0", "y0"));
+            inbox.release(due);
+
+            assertThat(parallel.applyDue()).isEqualTo(46);
+            List<String> seen = new ArrayList<>(applier.seen);
+            assertThat(seen).hasSize(46);
+            assertThat(seen.indexOf("v1")).isLessThan(seen.indexOf("u1"));
+            assertThat(seen.indexOf("u1")).isLessThan(seen.indexOf("u2"));
+            assertThat(seen.indexOf("u2")).isLessThan(seen.indexOf("u3"));
+            assertThat(seen.indexOf("b1")).isLessThan(seen.indexOf("b2"));
+            for (int n = 0; n < 20; n++) {
+                assertThat(seen.indexOf("x" + n)).isLessThan(seen.indexOf("y" + n));
+            }
+            assertThat(inbox.due(100)).isEmpty();
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

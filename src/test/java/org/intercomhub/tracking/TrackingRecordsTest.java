@@ -9,6 +9,7 @@ import org.intercomhub.record.CanonicalRecord;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,20 +56,45 @@ class TrackingRecordsTest {
     }
 
     @Test
-    void identifiesAndGroupsAreRowsOnlyAndPagesNothing() throws Exception {
+    void identifiesAndGroupsAreRowsAndAmplitudeIdentifiesAndPagesNothing() throws Exception {
         CanonicalRecord identify = TrackingRecords.of(call("""
-                {"type":"identify","messageId":"m-3","userId":"u1","traits":{"email":"a@example.com"},
-                 "receivedAt":"2024-01-01T00:00:03Z"}"""));
+                {"type":"identify","messageId":"m-3","userId":"user-1","traits":{"email":"a@example.com",
+                 "plan":"pro","seats":3,"gone":null},"receivedAt":"2024-01-01T00:00:03Z"}"""));
         assertThat(identify.collection()).isEqualTo("identifies");
         assertThat(identify.row()).containsEntry("email", "a@example.com").containsKey("traits");
         assertThat(identify.sourceUpdatedAt()).isEqualTo(1704067203L);
         CanonicalRecord group = TrackingRecords.of(call("""
-                {"type":"group","messageId":"m-4","userId":"u1","groupId":42,"receivedAt":"2024-01-01T00:00:03Z"}"""));
+                {"type":"group","messageId":"m-4","userId":"user-1","groupId":42,"traits":{"name":"Acme",
+                 "employees":250},"receivedAt":"2024-01-01T00:00:03Z"}"""));
         assertThat(group.collection()).isEqualTo("groups");
         assertThat(group.row()).containsEntry("group_id", "42");
-        AnalyticsMapper amplitude = new AnalyticsMapper(AnalyticsSettings.UserIdField.USER_ID);
-        assertThat(amplitude.accepts(identify)).isFalse();
-        assertThat(amplitude.accepts(group)).isFalse();
+
+        // as the analytics branch reads them back from its queue: Identify, and Identify with groups + Group Identify
+        AnalyticsMapper amplitude = new AnalyticsMapper(AnalyticsSettings.UserIdField.USER_ID, "account");
+        CanonicalRecord queuedIdentify = RecordJson.read(RecordJson.write(identify));
+        assertThat(amplitude.accepts(queuedIdentify)).isTrue();
+        List<ObjectNode> identifyEvents = amplitude.map(queuedIdentify).events();
+        assertThat(identifyEvents).hasSize(1);
+        ObjectNode userIdentify = identifyEvents.get(0);
+        assertThat(userIdentify.path("event_type").asText()).isEqualTo("$identify");
+        assertThat(userIdentify.path("user_id").asText()).isEqualTo("user-1");
+        assertThat(userIdentify.path("insert_id").asText()).isEqualTo("m-3");
+        assertThat(userIdentify.path("user_properties").path("$set").path("plan").asText()).isEqualTo("pro");
+        assertThat(userIdentify.path("user_properties").path("$set").path("seats").asInt()).isEqualTo(3);
+        assertThat(userIdentify.path("user_properties").path("$set").has("gone")).isFalse();
+
+        CanonicalRecord queuedGroup = RecordJson.read(RecordJson.write(group));
+        assertThat(amplitude.accepts(queuedGroup)).isTrue();
+        List<ObjectNode> groupEvents = amplitude.map(queuedGroup).events();
+        assertThat(groupEvents).extracting(e -> e.path("event_type").asText())
+                .containsExactly("$identify", "$groupidentify");
+        assertThat(groupEvents.get(0).path("groups").path("account").asText()).isEqualTo("42");
+        assertThat(groupEvents.get(0).path("user_properties").path("$set").path("account").asText()).isEqualTo("42");
+        assertThat(groupEvents.get(1).path("groups").path("account").asText()).isEqualTo("42");
+        assertThat(groupEvents.get(1).path("group_properties").path("$set").path("name").asText()).isEqualTo("Acme");
+        assertThat(groupEvents.get(1).path("group_properties").path("$set").path("employees").asInt()).isEqualTo(250);
+        assertThat(groupEvents).extracting(e -> e.path("insert_id").asText()).containsExactly("m-4", "m-4-group");
+
         assertThat(TrackingRecords.of(call("{\"type\":\"page\",\"messageId\":\"m-5\",\"userId\":\"u1\"}"))).isNull();
     }
 }
