@@ -8,6 +8,8 @@
 # empty; records/s of the whole fan-out.
 #
 #   bench/fanout/run.sh [contacts] [heap]       defaults: 100000 512m
+#   JAR=/tmp/old.jar bench/fanout/run.sh         run another build (before/after comparisons); unset: builds this tree
+#   RUNS="warehouse-only all-three"              which of the three runs (default all three)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, python3.
 set -euo pipefail
@@ -23,8 +25,12 @@ PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-./mvnw -q -B -DskipTests package
-JAR=$(ls target/intercom-hub-*.jar | head -1)
+if [ -z "${JAR:-}" ]; then
+  ./mvnw -q -B -DskipTests package
+  JAR=$(ls target/intercom-hub-*.jar | head -1)
+fi
+RUNS=${RUNS:-warehouse-only all-three all-three-throttled}
+echo "jar $JAR, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 
 java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
@@ -83,16 +89,28 @@ d=json.load(sys.stdin)["destinations"]
 for b in ("analytics","crm"):
     if d.get(b,{}).get("enabled"):
         x=d[b]; print("   %s: sent %d, failed %d, dead-lettered %d, dropped %d, throttled %d" % (b, x["sent"], x["failed"], x["dead_lettered"], x["dropped"], x["throttled"]))' > "$WORK/branches-$name.txt"
-  printf '%-22s %7d rows  warehouse %6.1f s  all branches %6.1f s  %7.0f records/s\n' "$name" "$rows" \
-    "$(echo "$end_pull - $start" | bc -l)" "$(echo "$end_all - $start" | bc -l)" \
-    "$(echo "$rows / ($end_all - $start)" | bc -l)"
+  local pull all
+  pull=$(echo "$end_pull - $start" | bc -l)
+  all=$(echo "$end_all - $start" | bc -l)
+  if [ "$name" = warehouse-only ]; then BASE_PULL=$pull; BASE_ALL=$all; fi
+  printf '%-22s %7d rows  warehouse %6.1f s  all branches %6.1f s  %7.0f records/s' "$name" "$rows" "$pull" "$all" \
+    "$(echo "$rows / $all" | bc -l)"
+  if [ -n "${BASE_ALL:-}" ]; then
+    # ratios to warehouse only: the pull's own time, and until both branch queues are empty
+    printf '  ratio pull %.2f, all branches %.2f' "$(echo "$BASE_PULL / $pull" | bc -l)" "$(echo "$BASE_ALL / $all" | bc -l)"
+  fi
+  printf '  load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   cat "$WORK/branches-$name.txt"
   kill $app; wait $app 2>/dev/null || true
 }
 
-run warehouse-only
-# shellcheck disable=SC2046
-run all-three $(to_stubs 18097 18098)
-# shellcheck disable=SC2046
-run all-three-throttled $(to_stubs 18197 18198)
+for r in $RUNS; do
+  case $r in
+    warehouse-only) run warehouse-only ;;
+    # shellcheck disable=SC2046
+    all-three) run all-three $(to_stubs 18097 18098) ;;
+    # shellcheck disable=SC2046
+    all-three-throttled) run all-three-throttled $(to_stubs 18197 18198) ;;
+  esac
+done
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
