@@ -3,6 +3,7 @@ package org.intercomhub.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.intercomhub.fanout.RowValues;
 import org.intercomhub.record.CanonicalRecord;
 
 import java.time.Instant;
@@ -33,6 +34,8 @@ public class AnalyticsMapper {
     static final int MIN_ID_LENGTH = 5;
     private static final int MAX_PROPERTY_TEXT = 1024;
     private static final Set<String> NOT_PROPERTIES = Set.of("body", "custom_attributes");
+    /** The nested JSON columns {@link #map} reads; the others never reach Amplitude. */
+    private static final Set<String> MAPPED_JSON = Set.of("location", "source", "contacts", "properties");
 
     /** An event for one record, or why there is none. */
     public record Mapped(ObjectNode event, String userId, String dropReason) {
@@ -49,6 +52,14 @@ public class AnalyticsMapper {
 
     public boolean accepts(CanonicalRecord record) {
         return record.event() != null || isIdentify(record);
+    }
+
+    /** What {@link #map} reads of a record: its scalar columns but body, the JSON columns above, no child rows. */
+    public CanonicalRecord queued(CanonicalRecord record) {
+        Map<String, Object> row = RowValues.scalarsAnd(record.row(), MAPPED_JSON);
+        NOT_PROPERTIES.forEach(row::remove);
+        return new CanonicalRecord(record.collection(), record.id(), record.op(), record.source(),
+                record.sourceUpdatedAt(), row, Map.of(), record.event());
     }
 
     private static boolean isIdentify(CanonicalRecord record) {

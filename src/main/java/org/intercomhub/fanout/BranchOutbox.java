@@ -9,6 +9,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public class BranchOutbox {
     public record Entry(String id, String branch, CanonicalRecord record, String recordJson, int attempts,
                         Long firstFailedAt) {
     }
+
+    private static final int DELETE_CHUNK = 500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -77,12 +80,11 @@ public class BranchOutbox {
         long now = clock.millis();
         List<Object[]> rows = new ArrayList<>();
         for (CanonicalRecord record : batch) {
-            String json = null;
             for (Branch branch : branches) {
                 if (branch.accepts(record)) {
-                    json = json != null ? json : RecordJson.write(record);
+                    // each branch's row holds only what that branch maps
                     rows.add(new Object[]{UUID.randomUUID().toString(), nextSeq(), branch.name(),
-                            record.collection(), record.id(), json, 0, now});
+                            record.collection(), record.id(), RecordJson.write(branch.queued(record)), 0, now});
                 }
             }
         }
@@ -113,19 +115,26 @@ public class BranchOutbox {
         if (claim == null) {
             return List.of();
         }
-        return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table
-                        + " WHERE claimed_by = ? ORDER BY next_attempt_at, seq",
+        // by the candidates' keys (claimed_by has no index: a scan of the whole queue per take)
+        List<Object> args = new ArrayList<>(candidates.size() + 1);
+        args.add(claim);
+        args.addAll(candidates);
+        return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table + " WHERE claimed_by = ? AND id IN ("
+                        + String.join(", ", Collections.nCopies(candidates.size(), "?")) + ") ORDER BY next_attempt_at, seq",
                 (rs, i) -> {
                     long first = rs.getLong("first_failed_at");
                     String json = rs.getString("record");
                     return new Entry(rs.getString("id"), branch, RecordJson.read(json), json, rs.getInt("attempts"),
                             rs.wasNull() ? null : first);
-                }, claim);
+                }, args.toArray());
     }
 
+    /** Settled rows leave the queue: one statement per {@value #DELETE_CHUNK} rows. */
     public void remove(List<String> ids) {
-        if (!ids.isEmpty()) {
-            jdbc.batchUpdate("DELETE FROM " + table + " WHERE id = ?", ids.stream().map(id -> new Object[]{id}).toList());
+        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+            jdbc.update("DELETE FROM " + table + " WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")", chunk.toArray());
         }
     }
 
