@@ -1,8 +1,10 @@
 package org.intercomhub.fanout;
 
+import org.apache.camel.Exchange;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.warehouse.AlsoCommitted;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -72,10 +74,35 @@ public class BranchOutbox {
         enqueued(batch);
     }
 
+    /**
+     * Called by the fan-out before the warehouse write: the batch's rows for the enabled branches are written in the
+     * warehouse write's transaction ({@link AlsoCommitted}), so the warehouse rows are never committed without them.
+     */
+    public void enqueueWithWarehouse(Exchange exchange) {
+        List<Object[]> rows = rows(exchange.getMessage().getBody(List.class));
+        if (!rows.isEmpty()) {
+            AlsoCommitted.add(exchange, transaction -> insert(transaction, rows));
+        }
+    }
+
     /** Stores the batch for the enabled branches; returns how many outbox rows were written. */
     public int enqueued(List<CanonicalRecord> batch) {
+        List<Object[]> rows = rows(batch);
+        insert(jdbc, rows);
+        return rows.size();
+    }
+
+    private void insert(JdbcTemplate into, List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            into.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
+                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        }
+    }
+
+    /** The outbox rows of a batch: one per record and enabled branch that accepts it. */
+    private List<Object[]> rows(List<CanonicalRecord> batch) {
         if (batch == null || batch.isEmpty() || branches.isEmpty()) {
-            return 0;
+            return List.of();
         }
         long now = clock.millis();
         List<Object[]> rows = new ArrayList<>();
@@ -88,11 +115,7 @@ public class BranchOutbox {
                 }
             }
         }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
-                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
-        }
-        return rows.size();
+        return rows;
     }
 
     /** Keeps the batch order within this process: micro-second clock, strictly increasing. */
