@@ -35,13 +35,13 @@ echo "jar $JAR, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /p
 java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
   --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 # stub Amplitude and CRM: one pair answering at once, one pair whose Amplitude throttles 10% of users once
 stubs() { # amplitude port, crm port, throttle percent
   java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
     org.springframework.boot.loader.launch.PropertiesLauncher \
     --port none --amplitude-port "$1" --crm-port "$2" --amplitude-throttle-percent "$3" > "$WORK/stubs-$1.log" 2>&1 &
-  for _ in $(seq 1 60); do grep -q 'Stub CRM listening' "$WORK/stubs-$1.log" && break; sleep 0.5; done
+  for _ in $(seq 1 600); do grep -q 'Stub CRM listening' "$WORK/stubs-$1.log" && break; sleep 0.5; done
 }
 stubs 18097 18098 0
 stubs 18197 18198 10
@@ -72,7 +72,11 @@ run() { # name, extra args...
     --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
     --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" "$@" > "$WORK/app-$name.log" 2>&1 &
   local app=$!
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+  # a loaded machine (other builds on the 2 cores) can take minutes to start the app
+  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
+  if ! curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null; then
+    echo "$name: the app did not start; its log ends:" >&2; tail -20 "$WORK/app-$name.log" >&2; exit 1
+  fi
   local start end_pull end_all
   start=$(date +%s.%N)
   curl -sf -X POST "http://127.0.0.1:$APP_PORT/sync/contacts" >/dev/null
