@@ -10,6 +10,8 @@
 #   bench/fanout/run.sh [contacts] [heap]       defaults: 100000 512m
 #   JAR=/tmp/old.jar bench/fanout/run.sh         run another build (before/after comparisons); unset: builds this tree
 #   RUNS="warehouse-only all-three"              which of the three runs (default all three)
+#   ROUTES=/tmp/old-routes                       the route files the app reads (default routes/ of this tree: a build
+#                                                of another commit needs that commit's, git archive <rev> routes)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, python3.
 set -euo pipefail
@@ -30,7 +32,8 @@ if [ -z "${JAR:-}" ]; then
   JAR=$(ls target/intercom-hub-*.jar | head -1)
 fi
 RUNS=${RUNS:-warehouse-only all-three all-three-throttled}
-echo "jar $JAR, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+ROUTES=${ROUTES:-routes}
+echo "jar $JAR, routes $ROUTES, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 
 java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
@@ -70,6 +73,7 @@ run() { # name, extra args...
     --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
     --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
     --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
+    "--camel.main.routes-include-pattern=file:$ROUTES/*.camel.yaml" \
     --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" "$@" > "$WORK/app-$name.log" 2>&1 &
   local app=$!
   # a loaded machine (other builds on the 2 cores) can take minutes to start the app
