@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,7 +40,7 @@ public final class CrmStub extends StubReceiver {
     private final Map<String, Map<String, ObjectNode>> models = new ConcurrentHashMap<>();
     /** Requests kept for inspection (the last {@value #KEPT}): a demo or a benchmark must not fill the heap. */
     public static final int KEPT = 10_000;
-    private final java.util.Deque<Received> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final KeptLast<Received> received = new KeptLast<>(KEPT);
     private final java.util.concurrent.atomic.AtomicLong receivedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, String> rejectIds = new ConcurrentHashMap<>();
     private final Map<String, Integer> failIds = new ConcurrentHashMap<>();
@@ -116,7 +115,7 @@ public final class CrmStub extends StubReceiver {
     }
 
     public List<Received> received() {
-        return new ArrayList<>(received);
+        return received.list();
     }
 
     /** How many record requests were received in all. */
@@ -125,11 +124,8 @@ public final class CrmStub extends StubReceiver {
     }
 
     private void keep(Received request) {
-        received.addLast(request);
+        received.add(request);
         receivedCount.incrementAndGet();
-        while (received.size() > KEPT) {
-            received.pollFirst();
-        }
     }
 
     @Override
