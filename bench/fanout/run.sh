@@ -10,6 +10,8 @@
 #   bench/fanout/run.sh [contacts] [heap]       defaults: 100000 512m
 #   JAR=/tmp/old.jar bench/fanout/run.sh         run another build (before/after comparisons); unset: builds this tree
 #   RUNS="warehouse-only all-three"              which of the three runs (default all three)
+#   SANDBOX_JAR=/tmp/new.jar                     the build the sandbox and the stubs run from (default JAR): the same
+#                                                stubs for both sides of a comparison
 #   ROUTES=/tmp/old-routes                       the route files the app reads (default routes/ of this tree: a build
 #                                                of another commit needs that commit's, git archive <rev> routes)
 #
@@ -33,21 +35,25 @@ if [ -z "${JAR:-}" ]; then
 fi
 RUNS=${RUNS:-warehouse-only all-three all-three-throttled}
 ROUTES=${ROUTES:-routes}
-echo "jar $JAR, routes $ROUTES, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+SANDBOX_JAR=${SANDBOX_JAR:-$JAR}
+echo "jar $JAR, routes $ROUTES, sandbox and stubs $SANDBOX_JAR, $CONTACTS contacts, -Xmx$HEAP, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 
-java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+java -Xmx1g -cp "$SANDBOX_JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
   --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
+SANDBOX=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 # stub Amplitude and CRM: one pair answering at once, one pair whose Amplitude throttles 10% of users once
 stubs() { # amplitude port, crm port, throttle percent
-  java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+  java -Xmx512m -cp "$SANDBOX_JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
     org.springframework.boot.loader.launch.PropertiesLauncher \
     --port none --amplitude-port "$1" --crm-port "$2" --amplitude-throttle-percent "$3" > "$WORK/stubs-$1.log" 2>&1 &
-  for _ in $(seq 1 600); do grep -q 'Stub CRM listening' "$WORK/stubs-$1.log" && break; sleep 0.5; done
+  for _ in $(seq 1 600); do grep -qs 'Stub CRM listening' "$WORK/stubs-$1.log" && break; sleep 0.5; done
 }
 stubs 18097 18098 0
+STUBS_A=$!
 stubs 18197 18198 10
+STUBS_B=$!
 to_stubs() { # amplitude port, crm port
   echo "--analytics.url=http://127.0.0.1:$1/2/httpapi" --analytics.api-key=sandbox-key \
     "--crm.base-url=http://127.0.0.1:$2" --crm.api-key=sandbox-key
@@ -63,6 +69,10 @@ waiting() { # analytics + crm queue rows
 import json,sys
 d=json.load(sys.stdin)["destinations"]
 print(sum(d[b].get("waiting",0) for b in ("analytics","crm") if b in d and d[b].get("enabled")))'
+}
+
+cpu() { # pid: user + system CPU seconds
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"
 }
 
 run() { # name, extra args...
@@ -109,6 +119,8 @@ for b in ("analytics","crm"):
   fi
   printf '  load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
   cat "$WORK/branches-$name.txt"
+  # CPU seconds (user + system) of the app and, since it started, of the sandbox and the stubs: the 2 cores they share
+  echo "   cpu: app $(cpu $app) s; sandbox and stubs, all runs so far: $(cpu $SANDBOX) s, $(cpu $STUBS_A) s, $(cpu $STUBS_B) s"
   kill $app; wait $app 2>/dev/null || true
 }
 
