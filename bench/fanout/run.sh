@@ -27,7 +27,8 @@ SCHEMA=bench_fanout
 export PGOPTIONS="-c client_min_messages=warning"
 PSQL=(psql -h 127.0.0.1 -U postgres -d test -v ON_ERROR_STOP=1 -qAt)
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# LOGS=<dir>: the app's, sandbox's and stubs' logs are copied there at the end
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -n "${LOGS:-}" ] && mkdir -p "$LOGS" && cp "$WORK"/*.log "$LOGS"/; rm -rf "$WORK"' EXIT
 
 if [ -z "${JAR:-}" ]; then
   ./mvnw -q -B -DskipTests package
