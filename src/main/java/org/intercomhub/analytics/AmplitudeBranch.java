@@ -59,6 +59,11 @@ public class AmplitudeBranch extends RoutedBranch {
         return mapper.accepts(record);
     }
 
+    @Override
+    public CanonicalRecord queued(CanonicalRecord record) {
+        return mapper.queued(record);
+    }
+
     /** An event on its way, with the index of its record. */
     private record Pending(int index, ObjectNode event, String userId, int bytes) {
     }

@@ -3,6 +3,7 @@ package org.intercomhub.analytics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.intercomhub.fanout.RowValues;
 import org.intercomhub.record.CanonicalRecord;
 
 import java.time.Instant;
@@ -42,6 +43,8 @@ public class AnalyticsMapper {
     static final int MIN_ID_LENGTH = 5;
     private static final int MAX_PROPERTY_TEXT = 1024;
     private static final Set<String> NOT_PROPERTIES = Set.of("body", "custom_attributes");
+    /** The nested JSON columns {@link #map} reads; the others never reach Amplitude. */
+    private static final Set<String> MAPPED_JSON = Set.of("location", "source", "contacts", "properties");
 
     /** The events of one record (one, or two for a group call), or why there are none. */
     public record Mapped(List<ObjectNode> events, String userId, String dropReason) {
@@ -78,6 +81,14 @@ public class AnalyticsMapper {
     private static boolean isTrackingProfile(CanonicalRecord record) {
         return record.source() == CanonicalRecord.Source.TRACKING
                 && (record.collection().equals("identifies") || record.collection().equals("groups"));
+    }
+
+    /** What {@link #map} reads of a record: its scalar columns but body, the JSON columns above, no child rows. */
+    public CanonicalRecord queued(CanonicalRecord record) {
+        Map<String, Object> row = RowValues.scalarsAnd(record.row(), MAPPED_JSON);
+        NOT_PROPERTIES.forEach(row::remove);
+        return new CanonicalRecord(record.collection(), record.id(), record.op(), record.source(),
+                record.sourceUpdatedAt(), row, Map.of(), record.event());
     }
 
     private static boolean isIdentify(CanonicalRecord record) {

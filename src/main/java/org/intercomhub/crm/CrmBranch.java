@@ -1,18 +1,23 @@
 package org.intercomhub.crm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.intercomhub.fanout.Outcome;
 import org.intercomhub.fanout.RoutedBranch;
 import org.intercomhub.record.CanonicalRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The CRM branch: one records-API call per record, made by routes/crm.camel.yaml. This bean maps the records to
+ * The CRM branch: one records-API call per record (the contract has no batch endpoint), made by routes/crm.camel.yaml,
+ * in parallel lanes: one lane per user or account key, whose calls go in order (an upsert and a delete of one user
+ * never overtake each other), different lanes at once (crm.concurrency). This bean maps the records to
  * calls ({@link #calls}) and judges each answer the route's HTTP endpoint got ({@link #answered}, {@link #failed}):
  * 2xx delivered; 404 in update_only mode means the CRM does not know the record (dropped, counted: update_only never
  * creates); 404 on a delete means already gone; 429 pauses the rest of the batch for Retry-After; 5xx and network
@@ -22,6 +27,8 @@ import java.util.Map;
 public class CrmBranch extends RoutedBranch {
 
     public static final String NAME = "crm";
+    /** The registry name of the call threads, as routes/crm.camel.yaml names them. */
+    static final String CALL_THREADS = "crmCalls";
     private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(30);
     /** The drop reason of records a step of routes/crm.camel.yaml did not let through. */
     public static final String LEFT_OUT = "left out by routes/crm.camel.yaml";
@@ -34,6 +41,20 @@ public class CrmBranch extends RoutedBranch {
         this.mapper = new CrmMapper(settings);
     }
 
+    /**
+     * Binds {@code crmCalls} in {@code camel}'s registry: the threads routes/crm.camel.yaml makes its records-API calls
+     * on (its lanes' split's executorService; not a Spring bean, which would replace Spring Boot's task executor),
+     * {@code concurrency} of them. Its queue holds a batch's lanes (at most fanout.batch-size), in memory already.
+     */
+    public static void bindCallThreads(CamelContext camel, int concurrency) {
+        ThreadPoolProfile profile = new ThreadPoolProfile(CALL_THREADS);
+        profile.setPoolSize(concurrency);
+        profile.setMaxPoolSize(concurrency);
+        profile.setMaxQueueSize(-1);
+        camel.getRegistry().bind(CALL_THREADS,
+                camel.getExecutorServiceManager().newThreadPool(CrmBranch.class, CALL_THREADS, profile));
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -44,18 +65,31 @@ public class CrmBranch extends RoutedBranch {
         return mapper.accepts(record);
     }
 
+    @Override
+    public CanonicalRecord queued(CanonicalRecord record) {
+        return mapper.queued(record);
+    }
+
     /** One delivery of a list of records: the calls to make, in order, and the outcome of each record. */
     public static final class Delivery {
-        private final Outcome[] outcomes;
+        // written by the lanes' threads, read by the route's once they all returned
+        private final AtomicReferenceArray<Outcome> outcomes;
         private final List<Call> calls = new ArrayList<>();
-        private Outcome pause;
+        private volatile Outcome pause;
 
         Delivery(int size) {
-            this.outcomes = new Outcome[size];
+            this.outcomes = new AtomicReferenceArray<>(size);
         }
 
         public List<Call> getCalls() {
             return calls;
+        }
+
+        /** The calls by record key, each key's in batch order: the lanes the route runs in parallel. */
+        public List<List<Call>> getLanes() {
+            Map<String, List<Call>> lanes = new LinkedHashMap<>();
+            calls.forEach(call -> lanes.computeIfAbsent(call.request.key(), k -> new ArrayList<>()).add(call));
+            return new ArrayList<>(lanes.values());
         }
 
         /** A 429 came: the calls not made yet wait for Retry-After (the limit is the API key's). */
@@ -65,12 +99,12 @@ public class CrmBranch extends RoutedBranch {
 
         /** One outcome per record, in order; a call the route did not make is paused (after a 429) or left out. */
         public List<Outcome> outcomes() {
-            for (int i = 0; i < outcomes.length; i++) {
-                if (outcomes[i] == null) {
-                    outcomes[i] = pause != null ? pause : Outcome.dropped(LEFT_OUT);
-                }
+            List<Outcome> all = new ArrayList<>(outcomes.length());
+            for (int i = 0; i < outcomes.length(); i++) {
+                Outcome outcome = outcomes.get(i);
+                all.add(outcome != null ? outcome : pause != null ? pause : Outcome.dropped(LEFT_OUT));
             }
-            return Arrays.asList(outcomes);
+            return all;
         }
     }
 
@@ -137,11 +171,11 @@ public class CrmBranch extends RoutedBranch {
             try {
                 request = mapper.map(record);
             } catch (RuntimeException e) {
-                delivery.outcomes[i] = Outcome.dead("cannot map " + record.collection() + " " + record.id() + ": " + e);
+                delivery.outcomes.set(i, Outcome.dead("cannot map " + record.collection() + " " + record.id() + ": " + e));
                 continue;
             }
             if (request.skipped()) {
-                delivery.outcomes[i] = Outcome.dropped(request.skipReason());
+                delivery.outcomes.set(i, Outcome.dropped(request.skipReason()));
                 continue;
             }
             delivery.calls.add(new Call(delivery, i, record, request));
@@ -151,15 +185,16 @@ public class CrmBranch extends RoutedBranch {
 
     /** The CRM answered {@code call} with {@code status}, {@code body} and (on a 429) {@code retryAfter}. */
     public void answered(Call call, int status, String body, String retryAfter) {
-        call.delivery.outcomes[call.index] = outcome(call, status, body, retryAfter);
-        if (call.delivery.outcomes[call.index].kind() == Outcome.Kind.PAUSED) {
-            call.delivery.pause = call.delivery.outcomes[call.index];
+        Outcome outcome = outcome(call, status, body, retryAfter);
+        call.delivery.outcomes.set(call.index, outcome);
+        if (outcome.kind() == Outcome.Kind.PAUSED) {
+            call.delivery.pause = outcome;
         }
     }
 
     /** The call got no answer (connection refused, timeout): retried with backoff. */
     public void failed(Call call, Exception error) {
-        call.delivery.outcomes[call.index] = Outcome.retry(call.getMethod() + " " + call.getPath() + ": " + error);
+        call.delivery.outcomes.set(call.index, Outcome.retry(call.getMethod() + " " + call.getPath() + ": " + error));
     }
 
     private Outcome outcome(Call call, int code, String body, String retryAfter) {

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.warehouse.Identifiers;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import static org.intercomhub.fanout.RowValues.json;
+import static org.intercomhub.fanout.RowValues.scalarsAnd;
 import static org.intercomhub.fanout.RowValues.text;
 import static org.intercomhub.fanout.RowValues.textOf;
 
@@ -25,12 +28,14 @@ import static org.intercomhub.fanout.RowValues.textOf;
 public class CrmMapper {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The one nested JSON column {@link #map} reads. */
+    private static final Set<String> MAPPED_JSON = Set.of("location");
 
-    /** One call to make, or why there is none. */
-    public record Request(String method, String path, ObjectNode body, String skipReason) {
+    /** One call to make, or why there is none; {@code key}: the model and the record's key (its calls' lane). */
+    public record Request(String method, String path, ObjectNode body, String skipReason, String key) {
 
         static Request skip(String reason) {
-            return new Request(null, null, null, reason);
+            return new Request(null, null, null, reason, null);
         }
 
         public boolean skipped() {
@@ -55,6 +60,28 @@ public class CrmMapper {
         };
     }
 
+    /**
+     * What the CRM branch keeps of a record in its queue: the scalar columns (what {@link #map} reads, and what a
+     * step of routes/crm.camel.yaml may test as {@code ${body.row[...]}}), {@code location}, and of the child rows
+     * only the contact's companies' keys. Tags, social profiles and other JSON columns are not queued.
+     */
+    public CanonicalRecord queued(CanonicalRecord record) {
+        Map<String, List<Map<String, Object>>> children = new LinkedHashMap<>();
+        List<Map<String, Object>> companies = record.children().get("contact_companies");
+        if (companies != null) {
+            List<Map<String, Object>> keys = new ArrayList<>(companies.size());
+            for (Map<String, Object> company : companies) {
+                Map<String, Object> key = new LinkedHashMap<>();
+                key.put("id", company.get("id"));
+                key.put("company_id", company.get("company_id"));
+                keys.add(key);
+            }
+            children.put("contact_companies", keys);
+        }
+        return new CanonicalRecord(record.collection(), record.id(), record.op(), record.source(),
+                record.sourceUpdatedAt(), scalarsAnd(record.row(), MAPPED_JSON), children, record.event());
+    }
+
     public Request map(CanonicalRecord record) {
         if (record.collection().equals("companies")) {
             String key = key(record.row(), settings.accountKeyField());
@@ -70,19 +97,20 @@ public class CrmMapper {
             return Request.skip("user without " + settings.userKeyField());
         }
         if (record.op() == CanonicalRecord.Operation.DELETE) {
-            return new Request("DELETE", "/models/user/records/" + encode(key), null, null);
+            return new Request("DELETE", "/models/user/records/" + encode(key), null, null, "user/" + key);
         }
         return upsert("user", key, user(record));
     }
 
     private Request upsert(String model, String key, ObjectNode properties) {
         if (settings.mode() == CrmSettings.Mode.UPDATE_ONLY) {
-            return new Request("PATCH", "/models/" + model + "/records/" + encode(key), properties, null);
+            return new Request("PATCH", "/models/" + model + "/records/" + encode(key), properties, null,
+                    model + "/" + key);
         }
         ObjectNode body = JSON.createObjectNode();
         body.put("id", key);
         body.setAll(properties);
-        return new Request("POST", "/models/" + model + "/records", body, null);
+        return new Request("POST", "/models/" + model + "/records", body, null, model + "/" + key);
     }
 
     ObjectNode user(CanonicalRecord record) {

@@ -1,5 +1,6 @@
 package org.intercomhub.crm;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -22,6 +23,8 @@ import java.time.Duration;
  *                        custom attribute's name (CRM_USER_KEY_FIELD)
  * @param deleteUsers     a contact deleted in Intercom deletes the CRM user (CRM_DELETE_USERS)
  * @param timeout         HTTP timeout of each request (CRM_TIMEOUT)
+ * @param concurrency     records-API calls in flight at once (CRM_CONCURRENCY): the contract takes one record per
+ *                        call, so a batch's calls for different keys go in parallel; one key's calls in order
  */
 @Validated
 @ConfigurationProperties("crm")
@@ -33,7 +36,8 @@ public record CrmProperties(
         @NotBlank @DefaultValue("company_id") String accountKeyField,
         @NotBlank @DefaultValue("user_id") String userKeyField,
         @DefaultValue("false") boolean deleteUsers,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration timeout) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration timeout,
+        @Min(1) @DefaultValue("4") int concurrency) {
 
     /** An empty value is no value. */
     public CrmProperties {

@@ -13,6 +13,15 @@ public interface Branch {
     /** Whether the branch has anything to do with this record at all; records it ignores never enter its outbox. */
     boolean accepts(CanonicalRecord record);
 
+    /**
+     * What of an accepted record the branch's queue keeps: only what the branch maps, so its outbox rows stay small
+     * (a contact's tags, social profiles and unmapped JSON columns are not written, read and parsed per branch).
+     * Whatever it returns must map exactly as the whole record does. The whole record by default.
+     */
+    default CanonicalRecord queued(CanonicalRecord record) {
+        return record;
+    }
+
     /** Tries to deliver the records once; one outcome per record, in order. Never throws for a failed endpoint. */
     List<Outcome> deliver(List<CanonicalRecord> records);
 }

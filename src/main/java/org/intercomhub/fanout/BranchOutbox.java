@@ -1,14 +1,17 @@
 package org.intercomhub.fanout;
 
+import org.apache.camel.Exchange;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.warehouse.AlsoCommitted;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,8 @@ public class BranchOutbox {
     public record Entry(String id, String branch, CanonicalRecord record, String recordJson, int attempts,
                         Long firstFailedAt) {
     }
+
+    private static final int DELETE_CHUNK = 500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -69,28 +74,48 @@ public class BranchOutbox {
         enqueued(batch);
     }
 
+    /**
+     * Called by the fan-out before the warehouse write: the batch's rows for the enabled branches are written in the
+     * warehouse write's transaction ({@link AlsoCommitted}), so the warehouse rows are never committed without them.
+     */
+    public void enqueueWithWarehouse(Exchange exchange) {
+        List<Object[]> rows = rows(exchange.getMessage().getBody(List.class));
+        if (!rows.isEmpty()) {
+            AlsoCommitted.add(exchange, transaction -> insert(transaction, rows));
+        }
+    }
+
     /** Stores the batch for the enabled branches; returns how many outbox rows were written. */
     public int enqueued(List<CanonicalRecord> batch) {
+        List<Object[]> rows = rows(batch);
+        insert(jdbc, rows);
+        return rows.size();
+    }
+
+    private void insert(JdbcTemplate into, List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            into.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
+                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        }
+    }
+
+    /** The outbox rows of a batch: one per record and enabled branch that accepts it. */
+    private List<Object[]> rows(List<CanonicalRecord> batch) {
         if (batch == null || batch.isEmpty() || branches.isEmpty()) {
-            return 0;
+            return List.of();
         }
         long now = clock.millis();
         List<Object[]> rows = new ArrayList<>();
         for (CanonicalRecord record : batch) {
-            String json = null;
             for (Branch branch : branches) {
                 if (branch.accepts(record)) {
-                    json = json != null ? json : RecordJson.write(record);
+                    // each branch's row holds only what that branch maps
                     rows.add(new Object[]{UUID.randomUUID().toString(), nextSeq(), branch.name(),
-                            record.collection(), record.id(), json, 0, now});
+                            record.collection(), record.id(), RecordJson.write(branch.queued(record)), 0, now});
                 }
             }
         }
-        if (!rows.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
-                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
-        }
-        return rows.size();
+        return rows;
     }
 
     /** Keeps the batch order within this process: micro-second clock, strictly increasing. */
@@ -113,19 +138,26 @@ public class BranchOutbox {
         if (claim == null) {
             return List.of();
         }
-        return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table
-                        + " WHERE claimed_by = ? ORDER BY next_attempt_at, seq",
+        // by the candidates' keys (claimed_by has no index: a scan of the whole queue per take)
+        List<Object> args = new ArrayList<>(candidates.size() + 1);
+        args.add(claim);
+        args.addAll(candidates);
+        return jdbc.query("SELECT id, record, attempts, first_failed_at FROM " + table + " WHERE claimed_by = ? AND id IN ("
+                        + String.join(", ", Collections.nCopies(candidates.size(), "?")) + ") ORDER BY next_attempt_at, seq",
                 (rs, i) -> {
                     long first = rs.getLong("first_failed_at");
                     String json = rs.getString("record");
                     return new Entry(rs.getString("id"), branch, RecordJson.read(json), json, rs.getInt("attempts"),
                             rs.wasNull() ? null : first);
-                }, claim);
+                }, args.toArray());
     }
 
+    /** Settled rows leave the queue: one statement per {@value #DELETE_CHUNK} rows. */
     public void remove(List<String> ids) {
-        if (!ids.isEmpty()) {
-            jdbc.batchUpdate("DELETE FROM " + table + " WHERE id = ?", ids.stream().map(id -> new Object[]{id}).toList());
+        for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + DELETE_CHUNK));
+            jdbc.update("DELETE FROM " + table + " WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")", chunk.toArray());
         }
     }
 

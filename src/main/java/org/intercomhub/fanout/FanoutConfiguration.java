@@ -1,51 +1,30 @@
 package org.intercomhub.fanout;
 
-import org.intercomhub.cluster.RowLeases;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.intercomhub.cluster.RowLeases;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.intercomhub.cluster.RowLeases;
 import org.apache.camel.CamelContextAware;
-import org.intercomhub.cluster.RowLeases;
 import org.apache.camel.component.http.HttpComponent;
-import org.intercomhub.cluster.RowLeases;
 import org.apache.camel.spi.ComponentCustomizer;
-import org.intercomhub.cluster.RowLeases;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.intercomhub.analytics.AmplitudeBranch;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.analytics.AnalyticsProperties;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.crm.CrmBranch;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.crm.CrmProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.metrics.MetricsProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.BookkeepingSchema;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.SyncApi;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.Logger;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.LoggerFactory;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.intercomhub.cluster.RowLeases;
-import io.micrometer.core.instrument.MeterRegistry;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Bean;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Configuration;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.intercomhub.cluster.RowLeases;
 import java.time.Clock;
-import org.intercomhub.cluster.RowLeases;
 import java.util.ArrayList;
-import org.intercomhub.cluster.RowLeases;
 import java.util.List;
-import org.intercomhub.cluster.RowLeases;
 import java.util.Map;
 
 /**
@@ -64,6 +43,21 @@ public class FanoutConfiguration {
     @Bean
     public CrmBranch crmBranch(CrmProperties crm) {
         return new CrmBranch(crm.toSettings());
+    }
+
+    /** The CRM route's call threads (crm.concurrency), bound in Camel's registry: {@link CrmBranch#bindCallThreads}. */
+    @Bean
+    public CamelContextConfiguration crmCallThreads(CrmProperties crm) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                CrmBranch.bindCallThreads(camel, crm.concurrency());
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+            }
+        };
     }
 
     @Bean

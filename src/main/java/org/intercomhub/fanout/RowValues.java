@@ -3,12 +3,28 @@ package org.intercomhub.fanout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Reading canonical row values the same way whether they are fresh (Instant, JsonNode) or read back from JSON. */
 public final class RowValues {
 
     private RowValues() {
+    }
+
+    /**
+     * The row's scalar columns (text, numbers, booleans, timestamps, nulls) and of its nested JSON columns only
+     * {@code keptJson}: what a branch's queue keeps of a row.
+     */
+    public static Map<String, Object> scalarsAnd(Map<String, Object> row, Set<String> keptJson) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        row.forEach((column, value) -> {
+            if (!(value instanceof JsonNode node) || node.isValueNode() || keptJson.contains(column)) {
+                kept.put(column, value);
+            }
+        });
+        return kept;
     }
 
     /** Text of a scalar column; null when absent, blank or not a scalar. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.intercomhub.intercom.IntercomApiException;
 import org.intercomhub.intercom.IntercomClient;
@@ -16,6 +17,7 @@ import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.RecordMapper;
 import org.intercomhub.sync.CheckpointStore;
 import org.intercomhub.sync.SyncStatusBoard;
+import org.intercomhub.warehouse.AlsoCommitted;
 import org.intercomhub.warehouse.WarehouseUpsert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -261,12 +263,23 @@ public class PullRuns {
         return mapper.toRecord(definition.table(), item, CanonicalRecord.Source.PULL);
     }
 
-    /** Called once the page's records are in the warehouse: only now may the checkpoint move past them. */
+    /**
+     * Called before the page goes to the fan-out: the checkpoint after the page is written in the transaction of the
+     * page's warehouse rows (and the branches' queue rows), so it moves past them exactly when they are committed.
+     */
+    public void pageCheckpoint(@ExchangeProperty("pull") PullRun run, Exchange exchange) {
+        Checkpoint start = run.startCheckpoint();
+        Long pageHighWater = run.pageHighWater();
+        Long runHighWater = run.runHighWater();
+        Long highWater = pageHighWater != null && (runHighWater == null || pageHighWater > runHighWater)
+                ? pageHighWater : runHighWater;
+        Checkpoint after = new Checkpoint(start.highWater(), run.since(), run.pageCursor(), highWater, run.startedAt());
+        AlsoCommitted.add(exchange, transaction -> checkpoints.save(transaction, run.collection(), after));
+    }
+
+    /** Called once the page's records and its checkpoint are committed: counts and reports the page. */
     public void pageCommitted(@ExchangeProperty("pull") PullRun run) {
         int count = run.pageCommitted();
-        Checkpoint start = run.startCheckpoint();
-        checkpoints.save(run.collection(), new Checkpoint(start.highWater(), run.since(), run.pageCursor(),
-                run.runHighWater(), run.startedAt()));
         status.page(run.collection(), count);
         long now = System.currentTimeMillis();
         if (now - run.lastProgressLogMillis() >= progressEvery.toMillis()) {

@@ -30,14 +30,19 @@ public class CheckpointStore {
     }
 
     public void save(String collection, Checkpoint checkpoint) {
+        save(jdbc, collection, checkpoint);
+    }
+
+    /** Saves through {@code transaction} (a warehouse write's: the checkpoint commits with the page's rows). */
+    public void save(JdbcTemplate transaction, String collection, Checkpoint checkpoint) {
         Object[] values = {
                 checkpoint.highWater(), checkpoint.querySince(), checkpoint.cursor(), checkpoint.runHighWater(),
                 checkpoint.runStartedAt() == null ? null : checkpoint.runStartedAt().toEpochMilli(),
                 System.currentTimeMillis(), collection};
-        int updated = jdbc.update("UPDATE " + table + " SET high_water = ?, query_since = ?, cursor_value = ?, "
+        int updated = transaction.update("UPDATE " + table + " SET high_water = ?, query_since = ?, cursor_value = ?, "
                 + "run_high_water = ?, run_started_at = ?, updated_at = ? WHERE collection = ?", values);
         if (updated == 0) {
-            jdbc.update("INSERT INTO " + table + " (high_water, query_since, cursor_value, run_high_water, "
+            transaction.update("INSERT INTO " + table + " (high_water, query_since, cursor_value, run_high_water, "
                     + "run_started_at, updated_at, collection) VALUES (?, ?, ?, ?, ?, ?, ?)", values);
         }
     }

@@ -5,6 +5,9 @@ import org.intercomhub.retry.Backoff;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Operation;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -84,7 +87,16 @@ public class WarehouseUpsert {
      * upsert is held back when the stored row is newer; its delete removes the row unless the stored row is newer.
      */
     public WriteResult write(List<CanonicalRecord> batch) {
-        if (batch.isEmpty()) {
+        return write(batch, List.of());
+    }
+
+    /**
+     * As {@link #write(List)}, and {@code alsoCommitted} (null: none) in the same transaction: the branches' queue
+     * rows, a pull's checkpoint. Committed even when the batch is empty.
+     */
+    public WriteResult write(List<CanonicalRecord> batch, List<AlsoCommitted> alsoCommitted) {
+        List<AlsoCommitted> also = alsoCommitted == null ? List.of() : alsoCommitted;
+        if (batch.isEmpty() && also.isEmpty()) {
             return WriteResult.empty();
         }
         List<CanonicalRecord> parents = new ArrayList<>(batch.size());
@@ -98,7 +110,7 @@ public class WarehouseUpsert {
         Instant now = clock.instant();
         for (int attempt = 1; ; attempt++) {
             try {
-                return writeOnce(tables, childChanges, now);
+                return writeOnce(tables, childChanges, now, also);
             } catch (SQLException e) {
                 if (attempt >= MAX_ATTEMPTS || !isConflict(e)) {
                     throw new WarehouseException("Writing " + batch.size() + " records failed", e);
@@ -321,8 +333,8 @@ public class WarehouseUpsert {
 
     // ---- the transaction --------------------------------------------------------------------------------------
 
-    private WriteResult writeOnce(List<TableBatch> tables, List<ChildRowChange> childChanges, Instant now)
-            throws SQLException {
+    private WriteResult writeOnce(List<TableBatch> tables, List<ChildRowChange> childChanges, Instant now,
+                                  List<AlsoCommitted> also) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -333,6 +345,11 @@ public class WarehouseUpsert {
                 }
                 for (ChildRowChange change : childChanges) {
                     writeChildRow(connection, change, now, result);
+                }
+                if (!also.isEmpty()) {
+                    // the connection, not closed by the template: its statements join this transaction
+                    JdbcTemplate transaction = new JdbcTemplate(new SingleConnectionDataSource(connection, true));
+                    also.forEach(work -> work.write(transaction));
                 }
                 connection.commit();
                 return result.build();

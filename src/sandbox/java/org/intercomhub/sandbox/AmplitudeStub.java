@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +31,7 @@ public final class AmplitudeStub extends StubReceiver {
     private final String apiKey;
     /** Events kept for inspection: a demo or a benchmark must not fill the heap. */
     public static final int KEPT = 10_000;
-    private final java.util.Deque<JsonNode> ingested = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final KeptLast<JsonNode> ingested = new KeptLast<>(KEPT);
     private final java.util.concurrent.atomic.AtomicLong ingestedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, AtomicInteger> ingestedByInsertId = new ConcurrentHashMap<>();
     private final Set<String> invalidInsertIds = ConcurrentHashMap.newKeySet();
@@ -91,7 +90,7 @@ public final class AmplitudeStub extends StubReceiver {
 
     /** The events ingested, repeats included (the last {@value #KEPT} only; counts by insert_id are kept for all). */
     public List<JsonNode> ingested() {
-        return new ArrayList<>(ingested);
+        return ingested.list();
     }
 
     /** How many events were ingested, repeats included. */
@@ -197,11 +196,8 @@ public final class AmplitudeStub extends StubReceiver {
             return Reply.json(429, answer.toString());
         }
         for (JsonNode event : events) {
-            ingested.addLast(event);
+            ingested.add(event);
             ingestedCount.incrementAndGet();
-            while (ingested.size() > KEPT) {
-                ingested.pollFirst();
-            }
             ingestedByInsertId.computeIfAbsent(event.path("insert_id").asText(""), k -> new AtomicInteger())
                     .incrementAndGet();
         }

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URLDecoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  *   <li>{@code DELETE /models/user/records/{id}}: 204, 404 for an unknown id</li>
  *   <li>{@code Authorization: Token <key>} required (401 otherwise)</li>
  * </ul>
- * Knobs for tests and demos: answer a status (e.g. 503) to every request, 429 with Retry-After for the next n
- * requests, 422 for chosen ids.
+ * There is no batch call: one record per request. Knobs for tests and demos: answer a status (e.g. 503) to every
+ * request or to writes of chosen ids, 429 with Retry-After for the next n requests, 422 for chosen ids, a delay before
+ * each answer; it counts the most requests it had in hand at once.
  */
 public final class CrmStub extends StubReceiver {
 
@@ -39,9 +40,13 @@ public final class CrmStub extends StubReceiver {
     private final Map<String, Map<String, ObjectNode>> models = new ConcurrentHashMap<>();
     /** Requests kept for inspection (the last {@value #KEPT}): a demo or a benchmark must not fill the heap. */
     public static final int KEPT = 10_000;
-    private final java.util.Deque<Received> received = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final KeptLast<Received> received = new KeptLast<>(KEPT);
     private final java.util.concurrent.atomic.AtomicLong receivedCount = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, String> rejectIds = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failIds = new ConcurrentHashMap<>();
+    private volatile long answerDelayMillis = 0;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
     private volatile int failWith = 0;
     private final AtomicInteger throttleNext = new AtomicInteger();
     private volatile int retryAfterSeconds = 1;
@@ -69,12 +74,34 @@ public final class CrmStub extends StubReceiver {
         rejectIds.put(id, message);
     }
 
+    /** Writes of this record id answer {@code status} (e.g. 503) until {@link #clearFailures()}. */
+    public void failId(String id, int status) {
+        failIds.put(id, status);
+    }
+
+    public void clearFailures() {
+        failIds.clear();
+    }
+
+    /** Each request is answered after this wait (a CRM that takes its time). */
+    public void answerDelay(Duration delay) {
+        this.answerDelayMillis = delay.toMillis();
+    }
+
+    /** The most requests it was answering at the same time, since start or {@link #reset()}. */
+    public int mostInFlight() {
+        return mostInFlight.get();
+    }
+
     /** Forgets every record, request and knob. */
     public void reset() {
         models.values().forEach(Map::clear);
         received.clear();
         receivedCount.set(0);
         rejectIds.clear();
+        failIds.clear();
+        answerDelayMillis = 0;
+        mostInFlight.set(0);
         failWith = 0;
         throttleNext.set(0);
     }
@@ -88,7 +115,7 @@ public final class CrmStub extends StubReceiver {
     }
 
     public List<Received> received() {
-        return new ArrayList<>(received);
+        return received.list();
     }
 
     /** How many record requests were received in all. */
@@ -97,15 +124,28 @@ public final class CrmStub extends StubReceiver {
     }
 
     private void keep(Received request) {
-        received.addLast(request);
+        received.add(request);
         receivedCount.incrementAndGet();
-        while (received.size() > KEPT) {
-            received.pollFirst();
-        }
     }
 
     @Override
     protected Reply answer(String method, String path, Map<String, String> headers, byte[] body) {
+        int now = inFlight.incrementAndGet();
+        mostInFlight.accumulateAndGet(now, Math::max);
+        try {
+            if (answerDelayMillis > 0) {
+                Thread.sleep(answerDelayMillis);
+            }
+            return answerNow(method, path, headers, body);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.json(503, "{\"error\":\"interrupted\"}");
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private Reply answerNow(String method, String path, Map<String, String> headers, byte[] body) {
         if (!("Token " + apiKey).equals(headers.get("Authorization"))) {
             return Reply.json(401, "{\"error\":\"invalid or missing API token\"}");
         }
@@ -128,6 +168,10 @@ public final class CrmStub extends StubReceiver {
             return Reply.json(400, "{\"error\":\"body is not JSON\"}");
         }
         Map<String, ObjectNode> store = models.get(model);
+        Integer failure = failIds.get(id != null ? id : json.path("id").asText(""));
+        if (failure != null) {
+            return Reply.json(failure, "{\"error\":\"unavailable\"}");
+        }
         switch (method) {
             case "POST" -> {
                 if (id != null) {

@@ -106,4 +106,30 @@ class AnalyticsMapperTest {
         assertThat(byUserId.map(contact(null, null)).dropReason()).isEqualTo("no valid user_id or email");
         assertThat(byEmail.map(contact("abc", "x@y")).dropReason()).isEqualTo("no valid email or user_id");
     }
+
+    /** The queue keeps only what the branch maps: the same events from it as from the whole records. */
+    @Test
+    void theQueuedRecordMapsAsTheWholeRecord() throws Exception {
+        CanonicalRecord contact = new RecordMapper().toRecord("contacts", JSON.readTree("""
+                {"type":"contact","id":"c9","role":"user","external_id":"user-9","email":"nine@example.com",
+                 "name":"Nine","updated_at":1700000100,"location":{"type":"location","city":"Paris","country":"France"},
+                 "custom_attributes":{"plan":"pro"},"tags":{"type":"list","data":[{"type":"tag","id":"t1","name":"vip"}]},
+                 "social_profiles":{"type":"list","data":[{"type":"social_profile","name":"Twitter","url":"https://x.example/9"}]}}"""),
+                Source.PULL);
+        List<CanonicalRecord> replied = notification("conversation.user.replied", "notif_9", 1700000000L, """
+                {"type":"conversation","id":"77","state":"open","title":"Help","updated_at":1699999999,
+                 "source":{"type":"conversation","author":{"type":"user","email":"nine@example.com"},"body":"long text"},
+                 "contacts":{"type":"contact.list","contacts":[{"type":"contact","id":"c1","external_id":"user-1001"}]}}""");
+        // the contact's tags and social profiles stay out
+        assertThat(RecordJson.write(byUserId.queued(contact))).doesNotContain("vip", "x.example");
+        for (CanonicalRecord whole : List.of(contact, replied.get(0))) {
+            String queuedJson = RecordJson.write(byUserId.queued(whole));
+            CanonicalRecord queued = RecordJson.read(queuedJson);
+            assertThat(queued.children()).isEmpty();
+            assertThat(queuedJson.length()).isLessThanOrEqualTo(RecordJson.write(whole).length());
+            CanonicalRecord read = RecordJson.read(RecordJson.write(whole));
+            assertThat(byUserId.map(queued)).isEqualTo(byUserId.map(read));
+            assertThat(byEmail.map(queued)).isEqualTo(byEmail.map(read));
+        }
+    }
 }

@@ -5,6 +5,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.h2.jdbcx.JdbcDataSource;
+import org.intercomhub.crm.CrmBranch;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -50,6 +51,9 @@ public final class BranchRoutes implements AutoCloseable {
         camel.getPropertiesComponent().setInitialProperties(properties);
         camel.getRegistry().bind(beanName, branch);
         camel.getRegistry().bind("branchRunner", runner);
+        if (branch instanceof CrmBranch) {
+            CrmBranch.bindCallThreads(camel, Integer.parseInt(all.getOrDefault("crm.concurrency", "4")));
+        }
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, routeFile));
             camel.start();

@@ -356,4 +356,35 @@ class WarehouseUpsertTest {
     private static WarehouseUpsert writer(TestDatabase db, Clock clock) {
         return new WarehouseUpsert(db.dataSource(), db.dialect, db.schema, TestTables.ALL, clock);
     }
+
+    /** A pull's checkpoint and the branches' queue rows commit with the batch's rows, or none of them does. */
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void whatIsCommittedAlongsideCommitsWithTheRowsOrNotAtAll(TestDatabase.Kind kind) {
+        try (TestDatabase db = TestDatabase.open(kind)) {
+            WarehouseUpsert writer = writer(db, Clock.systemUTC());
+            writer.write(List.of(contact("c0", 1, Map.of("name", "first"))));
+            String alongside = db.table("alongside");
+            new org.springframework.jdbc.core.JdbcTemplate(db.dataSource())
+                    .execute("CREATE TABLE " + alongside + " (id VARCHAR(20))");
+            AlsoCommitted mark = transaction -> transaction.update("INSERT INTO " + alongside + " VALUES ('page-1')");
+
+            writer.write(List.of(contact("c1", 100, Map.of("name", "Ann"))), List.of(mark));
+            assertThat(db.row("contacts", "c1")).containsEntry("name", "Ann");
+            assertThat(db.query("SELECT id FROM " + alongside)).hasSize(1);
+
+            AlsoCommitted failing = transaction -> {
+                throw new IllegalStateException("crash before the commit");
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.write(
+                    List.of(contact("c2", 100, Map.of("name", "Bob"))), List.of(mark, failing)))
+                    .hasMessageContaining("crash before the commit");
+            assertThat(db.row("contacts", "c2")).isNull();
+            assertThat(db.query("SELECT id FROM " + alongside)).hasSize(1);
+
+            // a page with no records still commits its checkpoint
+            writer.write(List.of(), List.of(mark));
+            assertThat(db.query("SELECT id FROM " + alongside)).hasSize(2);
+        }
+    }
 }
