@@ -43,8 +43,11 @@ public class AnalyticsMapper {
     static final int MIN_ID_LENGTH = 5;
     private static final int MAX_PROPERTY_TEXT = 1024;
     private static final Set<String> NOT_PROPERTIES = Set.of("body", "custom_attributes");
-    /** The nested JSON columns {@link #map} reads; the others never reach Amplitude. */
-    private static final Set<String> MAPPED_JSON = Set.of("location", "source", "contacts", "properties");
+    /**
+     * The nested JSON columns {@link #map} reads (a tracking identify's or group's {@code traits} too); the others
+     * never reach Amplitude.
+     */
+    private static final Set<String> MAPPED_JSON = Set.of("location", "source", "contacts", "properties", "traits");
 
     /** The events of one record (one, or two for a group call), or why there are none. */
     public record Mapped(List<ObjectNode> events, String userId, String dropReason) {

@@ -122,7 +122,11 @@ class AnalyticsMapperTest {
                  "contacts":{"type":"contact.list","contacts":[{"type":"contact","id":"c1","external_id":"user-1001"}]}}""");
         // the contact's tags and social profiles stay out
         assertThat(RecordJson.write(byUserId.queued(contact))).doesNotContain("vip", "x.example");
-        for (CanonicalRecord whole : List.of(contact, replied.get(0))) {
+        // a group call of the tracking API: its traits are what its events carry
+        CanonicalRecord group = AmplitudeBranchTest.groupCall("g-9", "user-9", "acme");
+        assertThat(byUserId.map(byUserId.queued(group)).events().get(1).path("group_properties").path("$set")
+                .path("plan").asText()).isEqualTo("gold");
+        for (CanonicalRecord whole : List.of(contact, replied.get(0), group)) {
             String queuedJson = RecordJson.write(byUserId.queued(whole));
             CanonicalRecord queued = RecordJson.read(queuedJson);
             assertThat(queued.children()).isEmpty();
