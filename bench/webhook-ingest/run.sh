@@ -7,6 +7,7 @@
 #
 #   bench/webhook-ingest/run.sh [rates] [step-seconds] [connections] [heap]
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
+#   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
@@ -30,8 +31,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -DskipTests package
-JAR=$(ls target/intercom-hub-*.jar | head -1)
+JAR=$(hub_jar)
 
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
 
