@@ -1,39 +1,24 @@
 package org.intercomhub.tracking;
 
-import org.intercomhub.cluster.RowLeases;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.intercomhub.cluster.RowLeases;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.intercomhub.cluster.RowLeases;
 import org.apache.camel.CamelContext;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.BranchMeters;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.BranchRunner;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.DeadLetters;
-import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.intercom.IntercomWriter;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.metrics.MetricsProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.BookkeepingSchema;
-import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.sync.SyncApi;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.Logger;
-import org.intercomhub.cluster.RowLeases;
 import org.slf4j.LoggerFactory;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Bean;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Configuration;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.intercomhub.cluster.RowLeases;
 import java.time.Clock;
 
 /**
@@ -63,8 +48,8 @@ public class TrackingConfiguration {
 
     @Bean
     public TrackingInbox trackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock,
-                                       RowLeases leases) {
-        return new TrackingInbox(jdbc, schema, json, clock, leases);
+                                       RowLeases leases, InboxProperties inbox) {
+        return new TrackingInbox(jdbc, schema, json, clock, leases, inbox);
     }
 
     @Bean
