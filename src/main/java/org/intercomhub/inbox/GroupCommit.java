@@ -209,25 +209,30 @@ public final class GroupCommit<R> implements AutoCloseable {
         }
     }
 
-    /** One request in its own transaction; a conflict with a concurrent insert of the same key is checked again. */
+    /**
+     * One request in its own transaction. A conflict means another transaction (another instance) committed one of
+     * its keys meanwhile, which the next try sees as stored: tried again, at most once more per row.
+     */
     private void alone(Request<R> request) {
-        try {
-            request.stored().complete(writeAlone(request));
-        } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
+        for (int attempt = 0; ; attempt++) {
             try {
                 request.stored().complete(writeAlone(request));
-            } catch (DuplicateKeyException again) {
-                // a single row whose key the database holds under another spelling (a case-insensitive collation)
-                if (request.rows().size() == 1) {
+                return;
+            } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
+                if (attempt < request.rows().size()) {
+                    continue;
+                }
+                if (e instanceof DuplicateKeyException && request.rows().size() == 1) {
+                    // a single row whose key the database holds under another spelling (a case-insensitive collation)
                     request.stored().complete(List.of());
                 } else {
-                    request.stored().completeExceptionally(again);
+                    request.stored().completeExceptionally(e);
                 }
-            } catch (RuntimeException again) {
-                request.stored().completeExceptionally(again);
+                return;
+            } catch (RuntimeException e) {
+                request.stored().completeExceptionally(e);
+                return;
             }
-        } catch (RuntimeException e) {
-            request.stored().completeExceptionally(e);
         }
     }
 
