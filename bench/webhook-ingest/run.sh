@@ -8,6 +8,7 @@
 #   bench/webhook-ingest/run.sh [rates] [step-seconds] [connections] [heap]
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
 #   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
+#   APP_JAVA_OPTS="..."   extra JVM options of the app (e.g. -XX:StartFlightRecording=... to profile it)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
@@ -37,7 +38,7 @@ JAR=$(hub_jar)
 
 # no pulls: a token (required), an unreachable API, nothing on start-up, every collection off
 NO_PULLS+=(--intercom.access-token=x --intercom.base-url=http://127.0.0.1:9)
-java -Xmx"$HEAP" -jar "$JAR" \
+java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --server.port=$APP_PORT \
   "${NO_PULLS[@]}" \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
