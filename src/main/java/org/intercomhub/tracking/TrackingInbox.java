@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -127,18 +128,18 @@ public class TrackingInbox implements AutoCloseable {
         }
         // two nodes claiming at once may each win calls of one user: keep a call only when no earlier call of its
         // user waits outside this claim, give the others back
+        List<Object> args = new ArrayList<>(List.of(claim));
+        args.addAll(candidates);
+        args.add(claim);
         List<Long> overtaking = jdbc.queryForList("SELECT c.seq FROM " + table + " c JOIN " + table + " e ON"
                 + " e.user_key = c.user_key AND e.seq < c.seq AND e.applied_at IS NULL AND (e.claimed_by IS NULL OR"
-                + " e.claimed_by <> ?) WHERE c.claimed_by = ?", Long.class, claim, claim);
+                + " e.claimed_by <> ?) WHERE c.seq IN (" + placeholders(candidates.size()) + ") AND c.claimed_by = ?",
+                Long.class, args.toArray());
         if (!overtaking.isEmpty()) {
             jdbc.batchUpdate("UPDATE " + table + " SET " + applying.release() + " WHERE seq = ? AND claimed_by = ?",
                     overtaking.stream().distinct().map(seq -> new Object[]{seq, claim}).toList());
         }
-        return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE claimed_by = ? ORDER BY seq",
-                (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
-                claim);
+        return claimed(candidates, "claimed_by", claim);
     }
 
     /** Gives back the calls of a round that were neither settled nor failed (held back, or Intercom went away). */
@@ -176,10 +177,22 @@ public class TrackingInbox implements AutoCloseable {
         if (claim == null) {
             return List.of();
         }
+        return claimed(candidates, "fanout_claimed_by", claim);
+    }
+
+    /**
+     * The candidates this claim holds, in seq order: looked up by primary key among the candidates, since the claim
+     * columns have no index and the inbox may hold millions of rows.
+     */
+    private List<Entry> claimed(List<Long> candidates, String claimColumn, String claim) {
+        List<Object> args = new ArrayList<>(candidates);
+        args.add(claim);
         return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE fanout_claimed_by = ? ORDER BY seq",
+                        + " FROM " + table + " WHERE seq IN (" + placeholders(candidates.size()) + ") AND "
+                        + claimColumn + " = ? ORDER BY seq",
                 (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())), claim);
+                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
+                args.toArray());
     }
 
     public void fannedOut(List<Entry> entries) {
@@ -248,6 +261,10 @@ public class TrackingInbox implements AutoCloseable {
     private Attachment attachment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Attachment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getInt(8));
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     private static String clip(String text) {

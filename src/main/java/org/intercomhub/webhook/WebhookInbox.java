@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -93,11 +95,15 @@ public class WebhookInbox implements AutoCloseable {
         if (claim == null) {
             return List.of();
         }
+        // by primary key among the candidates: claimed_by has no index, and the inbox may hold millions of rows
+        List<Object> args = new ArrayList<>(candidates);
+        args.add(claim);
         return jdbc.query("SELECT notification_id, topic, created_at, body, attempts FROM " + table
-                        + " WHERE claimed_by = ? ORDER BY received_at, notification_id",
+                        + " WHERE notification_id IN (" + placeholders(candidates.size()) + ") AND claimed_by = ?"
+                        + " ORDER BY received_at, notification_id",
                 (rs, n) -> new Entry(rs.getString(1), rs.getString(2), nullableLong(rs.getLong(3), rs.wasNull()),
                         rs.getString(4), rs.getInt(5)),
-                claim);
+                args.toArray());
     }
 
     public void markProcessed(List<String> ids) {
@@ -140,6 +146,10 @@ public class WebhookInbox implements AutoCloseable {
     public int purgeProcessedBefore(long epochMillis) {
         return jdbc.update("DELETE FROM " + table + " WHERE processed_at IS NOT NULL AND processed_at < ?",
                 epochMillis);
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     private static Long nullableLong(long value, boolean wasNull) {
