@@ -1,6 +1,13 @@
 # Shared by the bench scripts (sourced, never run): what starting the hub without pulls and reading the load
 # generator's results look like in every one of them.
 
+# the jar to run: $JAR when given (e.g. a build of main kept for a before/after comparison), else this checkout built
+hub_jar() {
+  if [ -n "${JAR:-}" ]; then echo "$JAR"; return; fi
+  ./mvnw -q -B -DskipTests package >&2
+  ls target/intercom-hub-*.jar | head -1
+}
+
 # every collection of the catalogue switched off, nothing run at start-up: the hub does only what the bench measures
 NO_PULLS=(--sync.run-on-startup=false)
 for c in contacts conversations deleted_conversations tickets activity_logs companies segments tags admins teams data_attributes; do

@@ -4,7 +4,8 @@
 //   java bench/load/IngestLoad.java --base http://127.0.0.1:18180 --secret S --out DIR            (webhooks)
 //   java bench/load/IngestLoad.java --kind tracking --base ... --write-key K --out DIR                (tracking API)
 //        [--rates 250,500,1000,2000,4000,8000] [--step-seconds 10] [--connections 32] [--warmup-seconds 3]
-//        [--drain-timeout-seconds 300]
+//        [--drain-timeout-seconds 300] [--bare-seconds S (bare steps' length; default: --step-seconds; a soak's
+//        baseline need not be as long as the soak)]
 //
 // webhook: sends signed Intercom notifications (type notification_event, topic contact.user.updated, unique
 // notification id and contact id, a sandbox contact of ~2 KB) to POST /webhooks/intercom. tracking: sends Segment
@@ -98,6 +99,7 @@ public class IngestLoad {
     static int connections = 32;
     static int warmupSeconds = 3;
     static int drainTimeoutSeconds = 300;
+    static int bareSeconds = -1;
     static Path out = Path.of(".");
     static final String RUN = Long.toHexString(System.currentTimeMillis() / 1000); // 8 hex digits
     static final AtomicLong SEQ = new AtomicLong();
@@ -117,6 +119,7 @@ public class IngestLoad {
                 case "--connections" -> connections = Integer.parseInt(v);
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(v);
                 case "--drain-timeout-seconds" -> drainTimeoutSeconds = Integer.parseInt(v);
+                case "--bare-seconds" -> bareSeconds = Integer.parseInt(v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -137,7 +140,7 @@ public class IngestLoad {
         // the stack's limit first: same bodies, same signatures, same connections, a route that does nothing
         run("bare", "/bench/bare", 500, warmupSeconds, false);
         for (int rate : rates) {
-            steps.add(print(run("bare", "/bench/bare", rate, stepSeconds, false)));
+            steps.add(print(run("bare", "/bench/bare", rate, bareSeconds > 0 ? bareSeconds : stepSeconds, false)));
         }
         run(kind, endpoint, 500, warmupSeconds, true);
         drain();

@@ -10,6 +10,8 @@
 #
 #   bench/tracking-ingest/run.sh [rates] [step-seconds] [connections] [heap]
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
+#   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
+#   APP_JAVA_OPTS="..."   extra JVM options of the app (e.g. -XX:StartFlightRecording=... to profile it)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
@@ -36,8 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -DskipTests package
-JAR=$(ls target/intercom-hub-*.jar | head -1)
+JAR=$(hub_jar)
 
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
 
@@ -47,7 +48,7 @@ java -Xmx512m -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
 SANDBOX_PID=$!
 for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$SANDBOX_PORT/sandbox/stats" >/dev/null && break; sleep 0.5; done
 
-java -Xmx"$HEAP" -jar "$JAR" \
+java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --server.port=$APP_PORT \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
   "${NO_PULLS[@]}" \

@@ -7,6 +7,10 @@
 #
 #   bench/webhook-ingest/run.sh [rates] [step-seconds] [connections] [heap]
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
+#   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
+#   APP_JAVA_OPTS="..."   extra JVM options of the app (e.g. -XX:StartFlightRecording=... to profile it)
+#   BARE_SECONDS=10 ...   length of the bare route's steps (default: step-seconds), for a soak:
+#                         BARE_SECONDS=10 bench/webhook-ingest/run.sh 1000 1000   (1,000,000 notifications at 1,000/s)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth), psql, curl, java 17.
 set -euo pipefail
@@ -30,14 +34,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./mvnw -q -B -DskipTests package
-JAR=$(ls target/intercom-hub-*.jar | head -1)
+JAR=$(hub_jar)
 
 "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; DROP SCHEMA IF EXISTS ${SCHEMA}_hub CASCADE;"
 
 # no pulls: a token (required), an unreachable API, nothing on start-up, every collection off
 NO_PULLS+=(--intercom.access-token=x --intercom.base-url=http://127.0.0.1:9)
-java -Xmx"$HEAP" -jar "$JAR" \
+java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --server.port=$APP_PORT \
   "${NO_PULLS[@]}" \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
@@ -51,7 +54,8 @@ curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WOR
 
 echo "machine: $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx256m bench/load/IngestLoad.java --base "http://127.0.0.1:$APP_PORT" --secret "$SECRET" \
-  --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --out "$WORK"
+  --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --out "$WORK" \
+  --bare-seconds "${BARE_SECONDS:-$STEP_SECONDS}"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # zero loss: every acknowledged notification is a processed inbox row and a contacts row

@@ -6,6 +6,7 @@ import org.intercomhub.cluster.ClusterProperties;
 import org.intercomhub.crm.CrmProperties;
 import org.intercomhub.demo.SandboxProperties;
 import org.intercomhub.fanout.FanoutProperties;
+import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.intercom.IntercomProperties;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.push.PushProperties;
@@ -35,7 +36,7 @@ class SettingsDefaultsTest {
     static final List<Class<?>> HUB = List.of(IntercomProperties.class, WarehouseProperties.class,
             SyncProperties.class, WebhookProperties.class, FanoutProperties.class, AnalyticsProperties.class,
             CrmProperties.class, AdminProperties.class, MetricsProperties.class, PushProperties.class,
-            TrackingProperties.class, ClusterProperties.class);
+            TrackingProperties.class, ClusterProperties.class, InboxProperties.class);
 
     @Test
     void applicationYamlAgreesWithTheSettingsTypes() throws Exception {

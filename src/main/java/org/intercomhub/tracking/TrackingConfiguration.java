@@ -1,12 +1,13 @@
 package org.intercomhub.tracking;
 
-import org.intercomhub.cluster.RowLeases;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.fanout.BranchMeters;
 import org.intercomhub.fanout.BranchRunner;
 import org.intercomhub.fanout.DeadLetters;
+import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -48,8 +49,8 @@ public class TrackingConfiguration {
 
     @Bean
     public TrackingInbox trackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock,
-                                       RowLeases leases) {
-        return new TrackingInbox(jdbc, schema, json, clock, leases);
+                                       RowLeases leases, InboxProperties inbox) {
+        return new TrackingInbox(jdbc, schema, json, clock, leases, inbox);
     }
 
     @Bean

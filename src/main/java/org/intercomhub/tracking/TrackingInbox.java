@@ -3,19 +3,16 @@ package org.intercomhub.tracking;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.inbox.GroupCommit;
+import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The durable record of every accepted tracking call ({@code tracking_inbox} in the bookkeeping schema). A request is
@@ -24,9 +21,10 @@ import java.util.Set;
  * calls, no one else's), the fan-out side takes every call once for the warehouse and analytics, so an Intercom
  * outage never delays the warehouse. Each reader leases the rows it takes ({@link RowLeases}; columns of its own), so
  * several instances drain the inbox without applying or fanning out a call twice at once; a user's calls stay in
- * order across nodes (a node takes no call of a user while another holds an earlier one).
+ * order across nodes (a node takes no call of a user while another holds an earlier one). The calls of concurrent
+ * requests are committed together ({@link GroupCommit}); {@link #close()} commits those still queued.
  */
-public class TrackingInbox {
+public class TrackingInbox implements AutoCloseable {
 
     private static final int MAX_ERROR_LENGTH = 2000;
 
@@ -45,8 +43,12 @@ public class TrackingInbox {
         public static final Backlog NONE = new Backlog(0, null);
     }
 
+    /** A call on its way into the inbox: its JSON text and the time it arrived. */
+    private record Received(TrackingCall call, String body, long receivedAt) {
+    }
+
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
+    private final GroupCommit<Received> commits;
     private final String table;
     private final String attachments;
     private final ObjectMapper json;
@@ -61,64 +63,44 @@ public class TrackingInbox {
 
     public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock,
                          RowLeases leases) {
+        this(jdbc, schema, json, clock, leases, InboxProperties.defaults());
+    }
+
+    public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock,
+                         RowLeases leases, InboxProperties inbox) {
         this.leases = leases;
         this.applying = new RowLeases.Columns(schema.table("tracking_inbox"), "seq", "claimed_by", "claimed_until");
         this.fanningOut = new RowLeases.Columns(schema.table("tracking_inbox"), "seq", "fanout_claimed_by",
                 "fanout_claimed_until");
         this.jdbc = jdbc;
-        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.table = schema.table("tracking_inbox");
+        this.commits = new GroupCommit<>("tracking-inbox", jdbc, new GroupCommit.Table<>(table, "message_id",
+                "INSERT INTO " + table + " (message_id, call_type, user_key, received_at, body, attempts)"
+                        + " VALUES (?, ?, ?, ?, ?, 0)",
+                row -> row.call().messageId(),
+                row -> new Object[]{row.call().messageId(), row.call().type(), row.call().userKey(),
+                        row.receivedAt(), row.body()}), inbox);
         this.attachments = schema.table("tracking_attachments");
         this.json = json;
         this.clock = clock;
     }
 
     /**
-     * Commits the calls in their order, in one transaction; a call whose messageId is already stored (a client
-     * retrying) is left out. Returns the calls that were new.
+     * Returns once the calls are committed in their order, all or none (with those of concurrent requests); a call
+     * whose messageId is already stored (a client retrying), or repeated, is left out. Returns the calls that were
+     * new. A database failure is thrown.
      */
     public List<TrackingCall> store(List<TrackingCall> calls) {
-        Map<String, TrackingCall> unique = new LinkedHashMap<>();
-        calls.forEach(call -> unique.putIfAbsent(call.messageId(), call));
-        try {
-            return storeNew(unique);
-        } catch (DuplicateKeyException e) {
-            // a concurrent request stored one of these messageIds between our check and our insert: check again
-            return storeNew(unique);
-        }
+        long now = clock.millis();
+        List<Received> rows = new ArrayList<>(calls.size());
+        calls.forEach(call -> rows.add(new Received(call, text(call), now)));
+        return commits.store(rows).stream().map(Received::call).toList();
     }
 
-    private List<TrackingCall> storeNew(Map<String, TrackingCall> unique) {
-        List<TrackingCall> stored = transactions.execute(status -> {
-            Set<String> known = existing(unique.keySet());
-            long now = clock.millis();
-            List<Object[]> rows = new ArrayList<>();
-            List<TrackingCall> fresh = new ArrayList<>();
-            for (TrackingCall call : unique.values()) {
-                if (!known.contains(call.messageId())) {
-                    fresh.add(call);
-                    rows.add(new Object[]{call.messageId(), call.type(), call.userKey(), now, text(call)});
-                }
-            }
-            if (!rows.isEmpty()) {
-                // a JDBC batch runs its statements in order: the identity column numbers the calls as they were sent
-                jdbc.batchUpdate("INSERT INTO " + table + " (message_id, call_type, user_key, received_at, body,"
-                        + " attempts) VALUES (?, ?, ?, ?, ?, 0)", rows);
-            }
-            return fresh;
-        });
-        return stored == null ? List.of() : stored;
-    }
-
-    private Set<String> existing(Set<String> messageIds) {
-        Set<String> known = new HashSet<>();
-        List<String> ids = new ArrayList<>(messageIds);
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            known.addAll(jdbc.queryForList("SELECT message_id FROM " + table + " WHERE message_id IN ("
-                    + String.join(", ", chunk.stream().map(id -> "?").toList()) + ")", String.class, chunk.toArray()));
-        }
-        return known;
+    /** Commits the calls still queued, takes no more. */
+    @Override
+    public void close() {
+        commits.close();
     }
 
     private String text(TrackingCall call) {
@@ -146,18 +128,18 @@ public class TrackingInbox {
         }
         // two nodes claiming at once may each win calls of one user: keep a call only when no earlier call of its
         // user waits outside this claim, give the others back
+        List<Object> args = new ArrayList<>(List.of(claim));
+        args.addAll(candidates);
+        args.add(claim);
         List<Long> overtaking = jdbc.queryForList("SELECT c.seq FROM " + table + " c JOIN " + table + " e ON"
                 + " e.user_key = c.user_key AND e.seq < c.seq AND e.applied_at IS NULL AND (e.claimed_by IS NULL OR"
-                + " e.claimed_by <> ?) WHERE c.claimed_by = ?", Long.class, claim, claim);
+                + " e.claimed_by <> ?) WHERE c.seq IN (" + placeholders(candidates.size()) + ") AND c.claimed_by = ?",
+                Long.class, args.toArray());
         if (!overtaking.isEmpty()) {
             jdbc.batchUpdate("UPDATE " + table + " SET " + applying.release() + " WHERE seq = ? AND claimed_by = ?",
                     overtaking.stream().distinct().map(seq -> new Object[]{seq, claim}).toList());
         }
-        return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE claimed_by = ? ORDER BY seq",
-                (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
-                claim);
+        return claimed(candidates, "claimed_by", claim);
     }
 
     /** Gives back the calls of a round that were neither settled nor failed (held back, or Intercom went away). */
@@ -199,10 +181,22 @@ public class TrackingInbox {
         if (claim == null) {
             return List.of();
         }
+        return claimed(candidates, "fanout_claimed_by", claim);
+    }
+
+    /**
+     * The candidates this claim holds, in seq order: looked up by primary key among the candidates, since the claim
+     * columns have no index and the inbox may hold millions of rows.
+     */
+    private List<Entry> claimed(List<Long> candidates, String claimColumn, String claim) {
+        List<Object> args = new ArrayList<>(candidates);
+        args.add(claim);
         return jdbc.query("SELECT seq, message_id, call_type, user_key, body, received_at, attempts, first_failed_at"
-                        + " FROM " + table + " WHERE fanout_claimed_by = ? ORDER BY seq",
+                        + " FROM " + table + " WHERE seq IN (" + placeholders(candidates.size()) + ") AND "
+                        + claimColumn + " = ? ORDER BY seq",
                 (rs, n) -> new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())), claim);
+                        rs.getString(5), rs.getLong(6), rs.getInt(7), nullable(rs.getLong(8), rs.wasNull())),
+                args.toArray());
     }
 
     public void fannedOut(List<Entry> entries) {
@@ -271,6 +265,10 @@ public class TrackingInbox {
     private Attachment attachment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Attachment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getLong(7), rs.getInt(8));
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     private static String clip(String text) {

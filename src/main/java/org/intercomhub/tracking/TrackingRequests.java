@@ -143,7 +143,8 @@ public class TrackingRequests {
             throw new TrackingRejectedException(Reason.TOO_LARGE, "a call is limited to " + MAX_CALL_BYTES / 1024
                     + " KB");
         }
-        ObjectNode call = item.deepCopy();
+        // the request's own tree, read for this request only: changed in place, not copied
+        ObjectNode call = item;
         call.remove("writeKey");
         String type = endpointType != null ? endpointType : call.path("type").asText(null);
         if (type == null || !TYPES.contains(type)) {

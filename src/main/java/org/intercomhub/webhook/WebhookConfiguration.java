@@ -1,31 +1,20 @@
 package org.intercomhub.webhook;
 
-import org.intercomhub.cluster.RowLeases;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.intercomhub.cluster.RowLeases;
-import org.intercomhub.metrics.MetricsProperties;
-import org.intercomhub.cluster.RowLeases;
-import org.intercomhub.record.RecordMapper;
-import org.intercomhub.cluster.RowLeases;
-import org.intercomhub.sync.BookkeepingSchema;
-import org.intercomhub.cluster.RowLeases;
-import org.intercomhub.sync.SyncApi;
-import org.intercomhub.cluster.RowLeases;
-import org.slf4j.Logger;
-import org.intercomhub.cluster.RowLeases;
-import org.slf4j.LoggerFactory;
-import org.intercomhub.cluster.RowLeases;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.inbox.InboxProperties;
+import org.intercomhub.metrics.MetricsProperties;
+import org.intercomhub.record.RecordMapper;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.sync.SyncApi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Bean;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.context.annotation.Configuration;
-import org.intercomhub.cluster.RowLeases;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import org.intercomhub.cluster.RowLeases;
 import java.time.Clock;
 
 /** Wires the beans of routes/intercom-webhook.camel.yaml from the {@code webhook:} section of application.yaml. */
@@ -56,8 +45,9 @@ public class WebhookConfiguration {
     }
 
     @Bean
-    public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, RowLeases leases) {
-        return new WebhookInbox(jdbc, schema, clock, leases);
+    public WebhookInbox webhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, RowLeases leases,
+                                     InboxProperties inbox) {
+        return new WebhookInbox(jdbc, schema, clock, leases, inbox);
     }
 
     @Bean

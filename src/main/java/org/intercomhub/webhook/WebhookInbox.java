@@ -1,14 +1,16 @@
 package org.intercomhub.webhook;
 
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.inbox.GroupCommit;
+import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.retry.Backoff;
-
 import org.intercomhub.sync.BookkeepingSchema;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,9 +18,11 @@ import java.util.List;
  * notification is acknowledged only after its row is committed, and marked processed only after its records went
  * through the fan-out, so a crash in between loses nothing: the row is simply processed again (writes are
  * idempotent). Its primary key, Intercom's notification id, makes a redelivery a no-op. Rows are leased to the node
- * processing them ({@link RowLeases}): several instances drain the inbox without taking the same row twice.
+ * processing them ({@link RowLeases}): several instances drain the inbox without taking the same row twice. The
+ * inserts of concurrent notifications are committed together ({@link GroupCommit}); {@link #close()} commits those
+ * still queued.
  */
-public class WebhookInbox {
+public class WebhookInbox implements AutoCloseable {
 
     /** Failed processing is retried after 1 s, 2 s, 4 s ... up to this. */
     static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
@@ -30,34 +34,52 @@ public class WebhookInbox {
     public record Entry(String id, String topic, Long createdAt, String body, int attempts) {
     }
 
+    /** A notification on its way into the inbox, with the time it arrived. */
+    private record Received(Notification notification, long receivedAt) {
+    }
+
     private final JdbcTemplate jdbc;
     private final String table;
     private final Clock clock;
     private final RowLeases leases;
     private final RowLeases.Columns leased;
+    private final GroupCommit<Received> commits;
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
         this(jdbc, schema, clock, RowLeases.local(jdbc, clock));
     }
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, RowLeases leases) {
+        this(jdbc, schema, clock, leases, InboxProperties.defaults());
+    }
+
+    public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, RowLeases leases,
+                        InboxProperties inbox) {
         this.jdbc = jdbc;
         this.table = schema.table("webhook_inbox");
         this.clock = clock;
         this.leases = leases;
         this.leased = new RowLeases.Columns(table, "notification_id", "claimed_by", "claimed_until");
+        this.commits = new GroupCommit<>("webhook-inbox", jdbc, new GroupCommit.Table<>(table, "notification_id",
+                "INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)"
+                        + " VALUES (?, ?, ?, ?, ?, 0)",
+                row -> row.notification().id(),
+                row -> new Object[]{row.notification().id(), row.notification().topic(), row.receivedAt(),
+                        row.notification().createdAt(), row.notification().body()}), inbox);
     }
 
-    /** Commits the notification; false when its id is already there (a redelivery). */
+    /**
+     * Returns once the notification is committed (with those of concurrent requests); false when its id is already
+     * there (a redelivery). A database failure is thrown.
+     */
     public boolean store(Notification notification) {
-        try {
-            jdbc.update("INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)"
-                            + " VALUES (?, ?, ?, ?, ?, 0)", notification.id(), notification.topic(), clock.millis(),
-                    notification.createdAt(), notification.body());
-            return true;
-        } catch (DuplicateKeyException e) {
-            return false;
-        }
+        return !commits.store(List.of(new Received(notification, clock.millis()))).isEmpty();
+    }
+
+    /** Commits the notifications still queued, takes no more. */
+    @Override
+    public void close() {
+        commits.close();
     }
 
     /**
@@ -73,11 +95,15 @@ public class WebhookInbox {
         if (claim == null) {
             return List.of();
         }
+        // by primary key among the candidates: claimed_by has no index, and the inbox may hold millions of rows
+        List<Object> args = new ArrayList<>(candidates);
+        args.add(claim);
         return jdbc.query("SELECT notification_id, topic, created_at, body, attempts FROM " + table
-                        + " WHERE claimed_by = ? ORDER BY received_at, notification_id",
+                        + " WHERE notification_id IN (" + placeholders(candidates.size()) + ") AND claimed_by = ?"
+                        + " ORDER BY received_at, notification_id",
                 (rs, n) -> new Entry(rs.getString(1), rs.getString(2), nullableLong(rs.getLong(3), rs.wasNull()),
                         rs.getString(4), rs.getInt(5)),
-                claim);
+                args.toArray());
     }
 
     public void markProcessed(List<String> ids) {
@@ -120,6 +146,10 @@ public class WebhookInbox {
     public int purgeProcessedBefore(long epochMillis) {
         return jdbc.update("DELETE FROM " + table + " WHERE processed_at IS NOT NULL AND processed_at < ?",
                 epochMillis);
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     private static Long nullableLong(long value, boolean wasNull) {

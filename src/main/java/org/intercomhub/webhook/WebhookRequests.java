@@ -1,7 +1,8 @@
 package org.intercomhub.webhook;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -57,23 +58,56 @@ public class WebhookRequests {
         message.setBody(bytes);
     }
 
-    /** Reads the envelope; 400 unless it is a JSON object with a notification id and a topic. */
+    /**
+     * Reads the envelope; 400 unless it is a JSON object with a notification id and a topic. Streamed: only the
+     * top-level id, topic and created_at are read, the rest (the item, most of the bytes) is checked for syntax and
+     * skipped, not built into a tree.
+     */
     public Notification parse(byte[] body) {
-        JsonNode envelope;
-        try {
-            envelope = json.readTree(body);
+        String id = null;
+        String topic = null;
+        Long createdAt = null;
+        try (JsonParser parser = json.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw notANotification();
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    // a repeated field counts with its last value, as in a tree
+                    case "id" -> id = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "topic" -> topic = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    case "created_at" -> createdAt = longOrNull(parser, value);
+                    default -> parser.skipChildren();
+                }
+            }
+            // the object's end; anything after it is ignored, as ObjectMapper.readTree does
         } catch (IOException e) {
             throw new WebhookRejectedException(Reason.MALFORMED_JSON, "body is not JSON");
         }
-        if (envelope == null || !envelope.isObject() || !envelope.path("id").isTextual()
-                || envelope.path("id").asText().isBlank() || !envelope.path("topic").isTextual()) {
-            throw new WebhookRejectedException(Reason.MALFORMED_JSON,
-                    "body is not a notification (an object with id and topic)");
+        if (id == null || id.isBlank() || topic == null) {
+            throw notANotification();
         }
-        JsonNode createdAt = envelope.get("created_at");
-        return new Notification(envelope.get("id").asText(), envelope.get("topic").asText(),
-                createdAt != null && createdAt.canConvertToLong() ? createdAt.asLong() : null,
-                new String(body, StandardCharsets.UTF_8));
+        return new Notification(id, topic, createdAt, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A whole number, or a fraction within a long (truncated); anything else is no created_at. */
+    private static Long longOrNull(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : parser.getLongValue();
+        }
+        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+            double d = parser.getDoubleValue();
+            return d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : null;
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    private static WebhookRejectedException notANotification() {
+        return new WebhookRejectedException(Reason.MALFORMED_JSON,
+                "body is not a notification (an object with id and topic)");
     }
 
     /** 200 once the notification is in the inbox (or was already). */

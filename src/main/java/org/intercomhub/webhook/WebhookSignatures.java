@@ -22,10 +22,13 @@ public class WebhookSignatures {
 
     private final List<byte[]> keys;
     private final boolean verify;
+    /** One keyed Mac per secret and request thread: made once, not per notification (a Mac is not thread-safe). */
+    private final ThreadLocal<List<Mac>> macs;
 
     public WebhookSignatures(WebhookSettings settings) {
         this.keys = settings.secretKeys();
         this.verify = settings.verifySignatures();
+        this.macs = ThreadLocal.withInitial(() -> keys.stream().map(WebhookSignatures::mac).toList());
     }
 
     /** The route step: the body is the raw bytes (see {@link WebhookRequests#rawBody}). */
@@ -50,9 +53,9 @@ public class WebhookSignatures {
             throw new WebhookRejectedException(Reason.BAD_SIGNATURE, "X-Hub-Signature is not sha1=<hex>");
         }
         boolean matches = false;
-        for (byte[] key : keys) {
+        for (Mac mac : macs.get()) {
             // every key is tried, match or not, so the time taken tells nothing about which one matched
-            matches |= MessageDigest.isEqual(hmacSha1(key, body), claimed);
+            matches |= MessageDigest.isEqual(mac.doFinal(body), claimed);
         }
         if (!matches) {
             throw new WebhookRejectedException(Reason.BAD_SIGNATURE, "X-Hub-Signature does not match");
@@ -61,14 +64,14 @@ public class WebhookSignatures {
 
     /** {@code sha1=<hex>} for a body: what Intercom sends, and what the sandbox's sender signs with. */
     public static String sign(String secret, byte[] body) {
-        return PREFIX + HexFormat.of().formatHex(hmacSha1(secret.getBytes(StandardCharsets.UTF_8), body));
+        return PREFIX + HexFormat.of().formatHex(mac(secret.getBytes(StandardCharsets.UTF_8)).doFinal(body));
     }
 
-    private static byte[] hmacSha1(byte[] key, byte[] body) {
+    private static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 unavailable", e);
         }

@@ -1,0 +1,277 @@
+package org.intercomhub.inbox;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * Commits the inbox rows of concurrent requests together: one transaction and one commit for the rows of every
+ * request waiting, instead of one per request, since the commit (the database's flush to disk) is what a request
+ * costs. A request thread hands its rows to {@link #store} and is released only once they are committed (or failed),
+ * so its answer still comes after its own commit. One writer thread per inbox takes whatever queued while the previous
+ * commit ran, up to {@code maxBatchRows}: under light load a group is one request and waits for nothing.
+ *
+ * <p>Each row has a key (the table's primary or unique key). A key already stored, or earlier in the same group, is
+ * left out and reported as not new, so a redelivery is stored once. Failures: a unique-key conflict with another
+ * instance inserting the same key at the same moment, a lock conflict, or a row the table refuses makes the group fall
+ * back to one transaction per request (each checked again), so only the requests concerned fail; any other database
+ * failure (unreachable, table not writable) fails every request of the group, and none of their rows is stored.
+ *
+ * @param <R> a row, made by the request thread (so the writer thread only talks to the database)
+ */
+public final class GroupCommit<R> implements AutoCloseable {
+
+    /**
+     * How rows go into one inbox table.
+     *
+     * @param name      the table (schema-qualified)
+     * @param keyColumn its unique column
+     * @param insert    the INSERT statement of one row
+     * @param key       a row's value of the key column
+     * @param values    a row's parameters of the INSERT
+     */
+    public record Table<R>(String name, String keyColumn, String insert, Function<R, String> key,
+                           Function<R, Object[]> values) {
+    }
+
+    private record Request<R>(List<R> rows, CompletableFuture<List<R>> stored) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+    /** Keys looked up per query: well under every database's limit of bind parameters. */
+    private static final int KEYS_PER_QUERY = 500;
+    private static final long POLL_MILLIS = 100;
+
+    private final Table<R> table;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final BlockingQueue<Request<R>> queue;
+    private final int maxBatchRows;
+    /** Held (shared) while a request enters the queue, (exclusively) to close it: nothing enters after close. */
+    private final ReadWriteLock entry = new ReentrantReadWriteLock();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    public GroupCommit(String name, JdbcTemplate jdbc, Table<R> table, InboxProperties settings) {
+        this.table = table;
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.maxBatchRows = settings.maxBatchRows();
+        // a daemon, so an inbox made outside the application context never holds the JVM; close() drains it
+        this.writer = new Thread(this::run, name + "-commit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Returns once the rows are committed, with those that were new (in their order); rows whose key is already
+     * stored are left out. All or none of a request's rows are stored. A database failure is thrown as the
+     * {@link DataAccessException} it was; a full queue waits for room.
+     */
+    public List<R> store(List<R> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Request<R> request = new Request<>(rows, new CompletableFuture<>());
+        enqueue(request);
+        try {
+            return request.stored().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    private void enqueue(Request<R> request) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                entry.readLock().lock();
+                try {
+                    if (closed) {
+                        throw new DataAccessResourceFailureException("the inbox is closed: the hub is shutting down");
+                    }
+                    if (queue.offer(request, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } finally {
+                    entry.readLock().unlock();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Requests waiting for their commit (not counting the group being committed). */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** Takes no more requests, commits those already queued, and returns once they are answered. */
+    @Override
+    public void close() {
+        entry.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            entry.writeLock().unlock();
+        }
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        List<Request<R>> group = new ArrayList<>();
+        while (true) {
+            Request<R> first;
+            try {
+                first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                first = null;
+            }
+            if (first == null) {
+                if (closed && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            group.add(first);
+            int rows = first.rows().size();
+            // what queued meanwhile joins, as long as the group stays within maxBatchRows (this thread alone takes)
+            for (Request<R> next = queue.peek(); next != null && rows + next.rows().size() <= maxBatchRows;
+                 next = queue.peek()) {
+                group.add(queue.poll());
+                rows += next.rows().size();
+            }
+            try {
+                commit(group);
+            } catch (Throwable e) {
+                // never leave a request waiting, whatever happened, and keep serving the next ones
+                log.error("Inbox commit on {} failed unexpectedly", table.name(), e);
+                group.forEach(request -> request.stored().completeExceptionally(e));
+            }
+            group.clear();
+        }
+    }
+
+    private void commit(List<Request<R>> group) {
+        if (group.size() == 1) {
+            alone(group.get(0));
+            return;
+        }
+        List<List<R>> stored;
+        try {
+            stored = transactions.execute(status -> write(group));
+        } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
+            // another instance stored one of these keys meanwhile, or the table refused a row: each request alone
+            log.debug("Inbox group of {} requests on {} fell back to one transaction each: {}", group.size(),
+                    table.name(), e.getMostSpecificCause().toString());
+            group.forEach(this::alone);
+            return;
+        } catch (RuntimeException e) {
+            group.forEach(request -> request.stored().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).stored().complete(stored.get(i));
+        }
+    }
+
+    /**
+     * One request in its own transaction. A conflict means another transaction (another instance) committed one of
+     * its keys meanwhile, which the next try sees as stored: tried again, at most once more per row.
+     */
+    private void alone(Request<R> request) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                request.stored().complete(writeAlone(request));
+                return;
+            } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
+                if (attempt < request.rows().size()) {
+                    continue;
+                }
+                if (e instanceof DuplicateKeyException && request.rows().size() == 1) {
+                    // a single row whose key the database holds under another spelling (a case-insensitive collation)
+                    request.stored().complete(List.of());
+                } else {
+                    request.stored().completeExceptionally(e);
+                }
+                return;
+            } catch (RuntimeException e) {
+                request.stored().completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    private List<R> writeAlone(Request<R> request) {
+        return transactions.execute(status -> write(List.of(request))).get(0);
+    }
+
+    /** In the transaction: leaves out the keys already stored or earlier in the group, inserts the rest in order. */
+    private List<List<R>> write(List<Request<R>> group) {
+        Set<String> known = existing(group);
+        List<Object[]> inserts = new ArrayList<>();
+        List<List<R>> stored = new ArrayList<>(group.size());
+        for (Request<R> request : group) {
+            List<R> fresh = new ArrayList<>(request.rows().size());
+            for (R row : request.rows()) {
+                if (known.add(table.key().apply(row))) {
+                    fresh.add(row);
+                    inserts.add(table.values().apply(row));
+                }
+            }
+            stored.add(fresh);
+        }
+        if (!inserts.isEmpty()) {
+            // a JDBC batch runs its statements in order: an identity column numbers the rows as they came
+            jdbc.batchUpdate(table.insert(), inserts);
+        }
+        return stored;
+    }
+
+    private Set<String> existing(List<Request<R>> group) {
+        List<String> keys = new ArrayList<>(new LinkedHashSet<>(group.stream()
+                .flatMap(request -> request.rows().stream()).map(table.key()).toList()));
+        Set<String> known = new HashSet<>();
+        for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY));
+            known.addAll(jdbc.queryForList("SELECT " + table.keyColumn() + " FROM " + table.name() + " WHERE "
+                    + table.keyColumn() + " IN (" + String.join(", ", chunk.stream().map(k -> "?").toList()) + ")",
+                    String.class, chunk.toArray()));
+        }
+        return known;
+    }
+}

@@ -1,0 +1,7 @@
+package org.intercomhub.inbox;
+
+class GroupCommitMariaDbTest extends GroupCommitContract {
+    GroupCommitMariaDbTest() {
+        super(Target.MARIADB);
+    }
+}

@@ -1,0 +1,7 @@
+package org.intercomhub.inbox;
+
+class GroupCommitPostgresTest extends GroupCommitContract {
+    GroupCommitPostgresTest() {
+        super(Target.POSTGRES);
+    }
+}
