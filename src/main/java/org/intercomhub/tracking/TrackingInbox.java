@@ -8,11 +8,14 @@ import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The durable record of every accepted tracking call ({@code tracking_inbox} in the bookkeeping schema). A request is
@@ -27,6 +30,8 @@ import java.util.List;
 public class TrackingInbox implements AutoCloseable {
 
     private static final int MAX_ERROR_LENGTH = 2000;
+    /** The calls whose applied outcome names the user's contact (tracking_contacts). */
+    private static final Set<String> CONTACT_CALLS = Set.of("identify", "page", "screen", "alias");
 
     /** A stored call; {@code body} is its JSON. */
     public record Entry(long seq, String messageId, String type, String userKey, String body, long receivedAt,
@@ -38,9 +43,12 @@ public class TrackingInbox implements AutoCloseable {
                              String messageId, long createdAt, int attempts) {
     }
 
-    /** Calls not applied to Intercom yet: how many, and when the oldest arrived (null when none). */
-    public record Backlog(long rows, Long oldestReceivedAt) {
-        public static final Backlog NONE = new Backlog(0, null);
+    /**
+     * Calls not applied to Intercom yet: how many, and when the oldest arrived (null when none); and calls the
+     * warehouse and analytics have not had yet (Intercom's rate limit holds back the first, never the second).
+     */
+    public record Backlog(long rows, Long oldestReceivedAt, long notFannedOut) {
+        public static final Backlog NONE = new Backlog(0, null, 0);
     }
 
     /** A call on its way into the inbox: its JSON text and the time it arrived. */
@@ -51,6 +59,8 @@ public class TrackingInbox implements AutoCloseable {
     private final GroupCommit<Received> commits;
     private final String table;
     private final String attachments;
+    private final String contacts;
+    private final TransactionTemplate transactions;
     private final ObjectMapper json;
     private final Clock clock;
     private final RowLeases leases;
@@ -81,6 +91,8 @@ public class TrackingInbox implements AutoCloseable {
                 row -> new Object[]{row.call().messageId(), row.call().type(), row.call().userKey(),
                         row.receivedAt(), row.body()}), inbox);
         this.attachments = schema.table("tracking_attachments");
+        this.contacts = schema.table("tracking_contacts");
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.json = json;
         this.clock = clock;
     }
@@ -148,10 +160,38 @@ public class TrackingInbox implements AutoCloseable {
                 + " AND claimed_until IS NOT NULL", entries.stream().map(e -> new Object[]{e.seq()}).toList());
     }
 
-    /** Intercom took the call (outcome applied), or it is settled otherwise (skipped, dead_lettered). */
+    /**
+     * Intercom took the call (outcome applied), or it is settled otherwise (skipped, dead_lettered). The contact an
+     * applied identify, page, screen or alias wrote becomes its user's, in the same transaction.
+     */
     public void settled(Entry entry, String outcome, String intercomId, String note) {
-        jdbc.update("UPDATE " + table + " SET applied_at = ?, outcome = ?, intercom_id = ?, last_error = ?,"
-                + " next_attempt_at = NULL, " + applying.release() + " WHERE seq = ?", clock.millis(), outcome, intercomId, clip(note), entry.seq());
+        boolean writesContact = "applied".equals(outcome) && intercomId != null
+                && CONTACT_CALLS.contains(entry.type());
+        Runnable settle = () -> jdbc.update("UPDATE " + table + " SET applied_at = ?, outcome = ?, intercom_id = ?,"
+                        + " last_error = ?, next_attempt_at = NULL, " + applying.release() + " WHERE seq = ?",
+                clock.millis(), outcome, intercomId, clip(note), entry.seq());
+        if (!writesContact) {
+            settle.run();
+            return;
+        }
+        transactions.executeWithoutResult(status -> {
+            settle.run();
+            rememberContact(entry.userKey(), intercomId, entry.seq());
+        });
+    }
+
+    /** The user's contact is this one unless a later call of the user wrote another. */
+    private void rememberContact(String userKey, String intercomId, long seq) {
+        if (jdbc.update("UPDATE " + contacts + " SET intercom_id = ?, seq = ? WHERE user_key = ? AND seq < ?",
+                intercomId, seq, userKey, seq) == 1) {
+            return;
+        }
+        try {
+            jdbc.update("INSERT INTO " + contacts + " (user_key, intercom_id, seq) VALUES (?, ?, ?)", userKey,
+                    intercomId, seq);
+        } catch (DuplicateKeyException e) {
+            // the user's row holds a later call's contact
+        }
     }
 
     /** The call failed and waits until {@code nextAttemptAt}; its user's later calls wait with it. */
@@ -163,13 +203,12 @@ public class TrackingInbox implements AutoCloseable {
 
     /**
      * Intercom's id of the contact this user's latest applied identify, page or screen wrote (or an alias merged the
-     * user's lead into, or made the user of); null when none is known.
+     * user's lead into, or made the user of); null when none is known. One row by key, however many calls the user
+     * sent.
      */
     public String contactId(String userKey) {
-        List<String> ids = jdbc.queryForList("SELECT intercom_id FROM " + table + " WHERE user_key = ?"
-                + " AND call_type IN ('identify', 'page', 'screen', 'alias') AND outcome = 'applied'"
-                + " AND intercom_id IS NOT NULL"
-                + " ORDER BY seq DESC LIMIT 1", String.class, userKey);
+        List<String> ids = jdbc.queryForList("SELECT intercom_id FROM " + contacts + " WHERE user_key = ?",
+                String.class, userKey);
         return ids.isEmpty() ? null : ids.get(0);
     }
 
@@ -205,20 +244,31 @@ public class TrackingInbox implements AutoCloseable {
                 entries.stream().map(e -> new Object[]{now, e.seq()}).toList());
     }
 
-    /** One query for the backlog gauges (on the tracking_inbox_pending index). */
+    /** The backlog gauges: two counts on the tracking_inbox_pending and tracking_inbox_fanout indexes. */
     public Backlog pending() {
+        Long notFannedOut = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE fanned_out_at IS NULL",
+                Long.class);
         return jdbc.queryForObject("SELECT COUNT(*), MIN(received_at) FROM " + table + " WHERE applied_at IS NULL",
                 (rs, n) -> {
                     long rows = rs.getLong(1);
                     long oldest = rs.getLong(2);
-                    return new Backlog(rows, rs.wasNull() ? null : oldest);
+                    return new Backlog(rows, rs.wasNull() ? null : oldest, notFannedOut == null ? 0 : notFannedOut);
                 });
     }
 
-    /** Drops calls applied and fanned out before this time; a client resending one after that stores it again. */
+    /**
+     * Drops calls applied and fanned out before this time; a client resending one after that stores it again. A
+     * user's contact is forgotten with the call that named it (as it was when it was read from the calls), so a
+     * contact deleted in Intercom meanwhile is not addressed by its old id forever.
+     */
     public int purgeBefore(long epochMillis) {
-        return jdbc.update("DELETE FROM " + table + " WHERE applied_at IS NOT NULL AND fanned_out_at IS NOT NULL"
+        int purged = jdbc.update("DELETE FROM " + table + " WHERE applied_at IS NOT NULL AND fanned_out_at IS NOT NULL"
                 + " AND received_at < ?", epochMillis);
+        if (purged > 0) {
+            jdbc.update("DELETE FROM " + contacts + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " i WHERE i.seq = "
+                    + contacts + ".seq)");
+        }
+        return purged;
     }
 
     // ------------------------------------------------------------------ attachments waiting for their user

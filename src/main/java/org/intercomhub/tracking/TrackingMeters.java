@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code hub.tracking.applied} (tag {@code type}: calls Intercom took), {@code hub.tracking.skipped} (tags
  * {@code type}, {@code reason}: calls with nothing for Intercom), {@code hub.tracking.failed} (tries that failed and
  * are retried), {@code hub.tracking.dead.lettered} (tag {@code type}); gauges {@code hub.tracking.inbox.backlog}
- * (calls not applied yet), {@code hub.tracking.inbox.oldest.age} (seconds) and {@code hub.tracking.attachments.waiting}.
+ * (calls not applied yet), {@code hub.tracking.warehouse.backlog} (calls not written to the warehouse yet),
+ * {@code hub.tracking.inbox.oldest.age} (seconds) and {@code hub.tracking.attachments.waiting}.
  */
 public class TrackingMeters {
 
@@ -42,6 +43,9 @@ public class TrackingMeters {
         this.attachments = new CachedReading<>(() -> inbox.waitingAttachments(), 0L, clock, gaugeCache);
         Gauge.builder("hub.tracking.inbox.backlog", this, m -> m.backlog.get().rows())
                 .description("Tracking calls in the inbox not applied to Intercom yet").register(meters);
+        Gauge.builder("hub.tracking.warehouse.backlog", this, m -> m.backlog.get().notFannedOut())
+                .description("Tracking calls in the inbox not written to the warehouse (and analytics) yet")
+                .register(meters);
         Gauge.builder("hub.tracking.inbox.oldest.age", this, TrackingMeters::oldestAgeSeconds).baseUnit("seconds")
                 .description("Seconds since the oldest call not applied yet arrived; 0 when none").register(meters);
         Gauge.builder("hub.tracking.attachments.waiting", this, m -> m.attachments.get())
@@ -103,6 +107,7 @@ public class TrackingMeters {
         TrackingInbox.Backlog inbox = backlog.get();
         snapshot.put("inbox_backlog", inbox.rows());
         snapshot.put("inbox_oldest_age_seconds", (long) oldestAgeSeconds());
+        snapshot.put("warehouse_backlog", inbox.notFannedOut());
         snapshot.put("attachments_waiting", attachments.get());
         return snapshot;
     }

@@ -45,10 +45,10 @@ abstract class BookkeepingMigrationContract {
     /**
      * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
      * start), V5 (tracking inbox), V6 (Quartz's job store tables), V7 (queue leases, cluster nodes), V8 (shared Intercom
-     * rate budget).
+     * rate budget), V9 (tracking users' contacts).
      */
-    static final int MIGRATIONS = 8;
-    static final String NEWEST = "8";
+    static final int MIGRATIONS = 9;
+    static final String NEWEST = "9";
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
@@ -239,8 +239,8 @@ abstract class BookkeepingMigrationContract {
                 "dead_letters", "intercom_budget", "push_rows", "push_runs", "qrtz_blob_triggers", "qrtz_calendars",
                 "qrtz_cron_triggers", "qrtz_fired_triggers", "qrtz_job_details", "qrtz_locks",
                 "qrtz_paused_trigger_grps", "qrtz_scheduler_state", "qrtz_simple_triggers", "qrtz_simprop_triggers",
-                "qrtz_triggers", "sync_checkpoints", "sync_runs", "tracking_attachments", "tracking_inbox",
-                "webhook_inbox");
+                "qrtz_triggers", "sync_checkpoints", "sync_runs", "tracking_attachments", "tracking_contacts",
+                "tracking_inbox", "webhook_inbox");
         assertThat(shape(upgraded)).isEqualTo(shape);
     }
 

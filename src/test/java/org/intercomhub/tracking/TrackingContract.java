@@ -212,10 +212,12 @@ abstract class TrackingContract {
         assertThat(status.path("applied").path("identify").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(status.path("received").path("track").asLong()).isGreaterThanOrEqualTo(3);
         assertThat(status.has("inbox_backlog")).isTrue();
+        assertThat(status.path("warehouse_backlog").isIntegralNumber()).isTrue();
         // the meters behind /actuator/prometheus (which a @SpringBootTest does not export)
         assertThat(meters.find("hub.tracking.received").tag("type", "identify").counter().count()).isPositive();
         assertThat(meters.find("hub.tracking.applied").tag("type", "track").counter().count()).isPositive();
         assertThat(meters.find("hub.tracking.inbox.backlog").gauge()).isNotNull();
+        assertThat(meters.find("hub.tracking.warehouse.backlog").gauge()).isNotNull();
     }
 
     @Test

@@ -134,6 +134,38 @@ class TrackingProcessorH2Test {
     }
 
     @Test
+    void aUsersContactIsTheOneItsLatestContactCallWroteAndIsForgottenWithThatCall() {
+        inbox.store(List.of(call("u1", "identify", "U"), call("u2", "track", "U"), call("u3", "page", "U"),
+                call("u4", "identify", "U"), call("v1", "identify", "V")));
+        Map<String, TrackingInbox.Entry> due = new HashMap<>();
+        inbox.due(10).forEach(entry -> due.put(entry.messageId(), entry));
+        String u = TrackingCall.userKey("U", null);
+        assertThat(inbox.contactId(u)).isNull();
+
+        // settled out of order: a later call's contact is never overwritten by an earlier one's
+        inbox.settled(due.get("u3"), "applied", "c-page", null);
+        assertThat(inbox.contactId(u)).isEqualTo("c-page");
+        inbox.settled(due.get("u1"), "applied", "c-first", null);
+        assertThat(inbox.contactId(u)).isEqualTo("c-page");
+        // a track names the contact it went to, but does not make it the user's
+        inbox.settled(due.get("u2"), "applied", "c-track", null);
+        assertThat(inbox.contactId(u)).isEqualTo("c-page");
+        // a contact call Intercom did not take names none
+        inbox.settled(due.get("u4"), "dead_lettered", null, "refused");
+        assertThat(inbox.contactId(u)).isEqualTo("c-page");
+        inbox.settled(due.get("v1"), "applied", "c-v", null);
+        assertThat(inbox.contactId(TrackingCall.userKey("V", null))).isEqualTo("c-v");
+
+        // past the retention, with the calls: U's contact goes with the page call that named it; V's call is kept
+        // (not fanned out yet), and so is its contact
+        inbox.fannedOut(List.of(due.get("u1"), due.get("u2"), due.get("u3"), due.get("u4")));
+        clock.advance(Duration.ofDays(8));
+        assertThat(inbox.purgeBefore(clock.millis())).isEqualTo(4);
+        assertThat(inbox.contactId(u)).isNull();
+        assertThat(inbox.contactId(TrackingCall.userKey("V", null))).isEqualTo("c-v");
+    }
+
+    @Test
     void aFailingCallHoldsBackOnlyItsOwnUsersLaterCalls() {
         inbox.store(List.of(call("a1", "identify", "A"), call("b1", "identify", "B")));
         inbox.store(List.of(call("a2", "track", "A"), call("b2", "track", "B")));
