@@ -5,7 +5,10 @@
 //   java bench/load/IngestLoad.java --kind tracking --base ... --write-key K --out DIR                (tracking API)
 //        [--rates 250,500,1000,2000,4000,8000] [--step-seconds 10] [--connections 32] [--warmup-seconds 3]
 //        [--drain-timeout-seconds 300] [--bare-seconds S (bare steps' length; default: --step-seconds; a soak's
-//        baseline need not be as long as the soak)]
+//        baseline need not be as long as the soak)] [--app-pid PID (the hub: each step also prints the CPU
+//        milliseconds one acknowledged request cost the hub, the database servers and this generator)]
+//        [--user-ids FILE (tracking: userIds taken in turn, one per line; default a new user per call)]
+//        [--backlog-field NAME (the /sync/status figure waited for after each step; default inbox_backlog)]
 //
 // webhook: sends signed Intercom notifications (type notification_event, topic contact.user.updated, unique
 // notification id and contact id, a sandbox contact of ~2 KB) to POST /webhooks/intercom. tracking: sends Segment
@@ -25,6 +28,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,7 +87,68 @@ public class IngestLoad {
     static final String TOPIC = "contact.user.updated";
 
     record Step(String target, int rate, int seconds, long scheduled, long sent, long acked, long errors,
-                Map<Integer, Long> statuses, double ackRate, double p50, double p99, double p99Sched, double drainSeconds) {
+                Map<Integer, Long> statuses, double ackRate, double p50, double p99, double p99Sched, double drainSeconds,
+                String cpu) {
+        Step withCpu(String cpuPerAck) {
+            return new Step(target, rate, seconds, scheduled, sent, acked, errors, statuses, ackRate, p50, p99,
+                    p99Sched, drainSeconds, cpuPerAck);
+        }
+
+        Step withDrain(double seconds) {
+            return new Step(target, rate, this.seconds, scheduled, sent, acked, errors, statuses, ackRate, p50, p99,
+                    p99Sched, seconds, cpu);
+        }
+    }
+
+    /**
+     * CPU time (user + system, from /proc) of the hub (--app-pid), of every PostgreSQL and MariaDB server process,
+     * and of this load generator, so a step can say what one request costs each of them: a figure the machine's
+     * other load does not move much, unlike rates.
+     */
+    record Cpu(long appTicks, long databaseTicks, long loadTicks) {
+        static final double MS_PER_TICK = 10; // USER_HZ is 100 on Linux
+
+        static Cpu now() {
+            long database = 0;
+            File[] procs = new File("/proc").listFiles((d, name) -> name.chars().allMatch(Character::isDigit));
+            for (File proc : procs == null ? new File[0] : procs) {
+                String comm = read(proc.toPath().resolve("comm")).trim();
+                if (comm.equals("postgres") || comm.equals("mariadbd")) {
+                    database += ticks(proc.toPath());
+                }
+            }
+            return new Cpu(appPid > 0 ? ticks(Path.of("/proc", Long.toString(appPid))) : 0, database,
+                    ticks(Path.of("/proc/self")));
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(appTicks - earlier.appTicks, databaseTicks - earlier.databaseTicks,
+                    loadTicks - earlier.loadTicks);
+        }
+
+        String perAck(long acked) {
+            return String.format(Locale.ROOT, "app %.2f db %.2f load %.2f", appTicks * MS_PER_TICK / acked,
+                    databaseTicks * MS_PER_TICK / acked, loadTicks * MS_PER_TICK / acked);
+        }
+
+        /** utime + stime of a process; 0 when it is gone (a database backend that ended meanwhile). */
+        static long ticks(Path proc) {
+            String stat = read(proc.resolve("stat"));
+            int end = stat.lastIndexOf(')');
+            if (end < 0) {
+                return 0;
+            }
+            String[] fields = stat.substring(end + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+
+        static String read(Path file) {
+            try {
+                return Files.readString(file);
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
     }
 
     // ------------------------------------------------------------ settings
@@ -101,6 +166,10 @@ public class IngestLoad {
     static int drainTimeoutSeconds = 300;
     static int bareSeconds = -1;
     static Path out = Path.of(".");
+    /** The hub's process: when given, each step also reports CPU milliseconds per acknowledged request. */
+    static long appPid = -1;
+    /** Track calls' userIds, taken in turn (e.g. users the sandbox knows); when none, each call a new user. */
+    static String[] userIds = {};
     static final String RUN = Long.toHexString(System.currentTimeMillis() / 1000); // 8 hex digits
     static final AtomicLong SEQ = new AtomicLong();
     static final ConcurrentLinkedQueue<String> ACKED_IDS = new ConcurrentLinkedQueue<>();
@@ -121,6 +190,9 @@ public class IngestLoad {
                 case "--drain-timeout-seconds" -> drainTimeoutSeconds = Integer.parseInt(v);
                 case "--bare-seconds" -> bareSeconds = Integer.parseInt(v);
                 case "--out" -> out = Path.of(v);
+                case "--app-pid" -> appPid = Long.parseLong(v);
+                case "--user-ids" -> userIds = readUserIds(Path.of(v));
+                case "--backlog-field" -> backlog = Pattern.compile("\"" + v + "\"\\s*:\\s*(\\d+)");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -147,16 +219,15 @@ public class IngestLoad {
         for (int rate : rates) {
             Step step = run(kind, endpoint, rate, stepSeconds, true);
             double drain = drain();
-            steps.add(print(new Step(step.target, step.rate, step.seconds, step.scheduled, step.sent, step.acked,
-                    step.errors, step.statuses, step.ackRate, step.p50, step.p99, step.p99Sched, drain)));
+            steps.add(print(step.withDrain(drain)));
         }
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out.resolve("results.tsv")))) {
             w.println("target\trate\tseconds\tscheduled\tsent\tacked\terrors\tacks_per_s\tp50_ms\tp99_ms\tp99_sched_ms"
-                    + "\tdrain_s\tstatuses");
+                    + "\tdrain_s\tstatuses\tcpu_ms_per_ack");
             for (Step s : steps) {
-                w.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.1f\t%s%n", s.target, s.rate,
+                w.printf(Locale.ROOT, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s%n", s.target, s.rate,
                         s.seconds, s.scheduled, s.sent, s.acked, s.errors, s.ackRate, s.p50, s.p99, s.p99Sched,
-                        s.drainSeconds, s.statuses);
+                        s.drainSeconds, s.statuses, s.cpu);
             }
         }
         Files.write(out.resolve("acked-ids.txt"), new ArrayList<>(ACKED_IDS));
@@ -165,15 +236,23 @@ public class IngestLoad {
 
     static Step print(Step s) {
         System.out.printf(Locale.ROOT, "%-8s %5d/s x %ds: sent %6d/%6d  acked %6d  errors %4d  %6.0f acks/s  "
-                        + "p50 %7.2f ms  p99 %7.2f ms  p99 from schedule %8.2f ms%s%n", s.target, s.rate, s.seconds,
+                        + "p50 %7.2f ms  p99 %7.2f ms  p99 from schedule %8.2f ms%s%s%n", s.target, s.rate, s.seconds,
                 s.sent, s.scheduled, s.acked, s.errors, s.ackRate, s.p50, s.p99, s.p99Sched,
-                s.drainSeconds >= 0 ? String.format(Locale.ROOT, "  inbox drained in %.1f s", s.drainSeconds) : "");
+                s.drainSeconds >= 0 ? String.format(Locale.ROOT, "  inbox drained in %.1f s", s.drainSeconds) : "",
+                s.cpu.isEmpty() ? "" : "  cpu ms/ack: " + s.cpu);
         return s;
     }
 
     // ------------------------------------------------------------ one step
 
     static Step run(String target, String path, int rate, int seconds, boolean recordIds) throws InterruptedException {
+        Cpu before = Cpu.now();
+        Step step = send(target, path, rate, seconds, recordIds);
+        Cpu used = Cpu.now().minus(before);
+        return step.acked == 0 ? step : step.withCpu(used.perAck(step.acked));
+    }
+
+    static Step send(String target, String path, int rate, int seconds, boolean recordIds) throws InterruptedException {
         long total = (long) rate * seconds;
         long interval = 1_000_000_000L / rate;
         long t0 = System.nanoTime() + 100_000_000L;
@@ -273,7 +352,7 @@ public class IngestLoad {
         long[] sch = Arrays.stream(scheds).filter(a -> a != null).flatMapToLong(Arrays::stream).sorted().toArray();
         double elapsed = Math.max(seconds, (lastAck.get() - t0) / 1e9);
         return new Step(target, rate, seconds, total, sumSent, sumAcked, sumErrors, allStatuses, sumAcked / elapsed,
-                pct(rtt, 0.50), pct(rtt, 0.99), pct(sch, 0.99), -1);
+                pct(rtt, 0.50), pct(rtt, 0.99), pct(sch, 0.99), -1, "");
     }
 
     static double pct(long[] sorted, double p) {
@@ -294,15 +373,24 @@ public class IngestLoad {
         return envelope.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A Segment track call as analytics-java sends it (messageId and userId unique per request). */
+    /** A Segment track call as analytics-java sends it (messageId unique per request, userId too unless --user-ids). */
     static byte[] track(long seq, String id) {
-        String call = "{\"type\":\"track\",\"messageId\":\"bench-" + id + "\",\"userId\":\"bench-user-" + id
+        String userId = userIds.length == 0 ? "bench-user-" + id : userIds[(int) (seq % userIds.length)];
+        String call = "{\"type\":\"track\",\"messageId\":\"bench-" + id + "\",\"userId\":\"" + userId
                 + "\",\"event\":\"Order Completed\",\"timestamp\":\"" + java.time.Instant.now() + "\","
                 + "\"properties\":{\"order_id\":\"o-" + seq + "\",\"revenue\":25.5,\"currency\":\"EUR\","
                 + "\"coupon\":\"SPRING\",\"items\":3,\"channel\":\"web\",\"plan\":\"pro\",\"seats\":4,"
                 + "\"region\":\"eu\",\"first_order\":false},\"context\":{\"library\":{\"name\":"
                 + "\"analytics-java\",\"version\":\"3.5.1\"}}}";
         return call.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String[] readUserIds(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty()).toArray(String[]::new);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --user-ids " + file, e);
+        }
     }
 
     static Mac mac() {
@@ -317,15 +405,16 @@ public class IngestLoad {
 
     // ------------------------------------------------------------ inbox backlog
 
-    static final Pattern BACKLOG = Pattern.compile("\"inbox_backlog\"\\s*:\\s*(\\d+)");
-    /** The section of /sync/status whose inbox this run fills: its first inbox_backlog is this inbox's. */
+    /** The backlog waited for after each step: inbox_backlog unless --backlog-field names another figure. */
+    static Pattern backlog = Pattern.compile("\"inbox_backlog\"\\s*:\\s*(\\d+)");
+    /** The section of /sync/status whose inbox this run fills: its first backlog figure is this inbox's. */
     static String section(String status) {
         int at = status.indexOf("\"" + (kind.equals("webhook") ? "webhooks" : "tracking") + "\"");
         return at < 0 ? "" : status.substring(at);
     }
     static final Pattern FAILURES = Pattern.compile("\"processing_failures\"\\s*:\\s*(\\d+)");
 
-    /** Seconds until the inbox_backlog of this kind is 0 (bounded by --drain-timeout-seconds; -1 if not reached). */
+    /** Seconds until the backlog figure of this kind is 0 (bounded by --drain-timeout-seconds; -1 if not reached). */
     static double drain() throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         long start = System.nanoTime();
@@ -336,7 +425,7 @@ public class IngestLoad {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/sync/status"))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 last = section(r.body());
-                Matcher m = BACKLOG.matcher(last);
+                Matcher m = backlog.matcher(last);
                 if (m.find() && Long.parseLong(m.group(1)) == 0) {
                     return (System.nanoTime() - start) / 1e9;
                 }
