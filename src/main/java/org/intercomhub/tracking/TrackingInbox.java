@@ -130,11 +130,9 @@ public class TrackingInbox implements AutoCloseable {
     public List<Entry> due(int limit) {
         long now = leases.now();
         // nor a user of whom another node holds a call: that node applies the user's calls in order
-        // (two index range scans, tracking_inbox_retry and tracking_inbox_claimed: the waiting rows only)
         List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE applied_at IS NULL AND "
                         + applying.free() + " AND user_key NOT IN (SELECT w.user_key FROM " + table + " w WHERE"
-                        + " w.next_attempt_at > ? AND w.applied_at IS NULL UNION SELECT h.user_key FROM " + table
-                        + " h WHERE h.claimed_until >= ? AND h.applied_at IS NULL) ORDER BY seq LIMIT "
+                        + " w.applied_at IS NULL AND (w.next_attempt_at > ? OR w.claimed_until >= ?)) ORDER BY seq LIMIT "
                         + Math.max(1, limit), Long.class, now, clock.millis(), now);
         String claim = leases.claim(applying, candidates, "applied_at IS NULL");
         if (claim == null) {

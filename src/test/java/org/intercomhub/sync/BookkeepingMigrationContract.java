@@ -45,10 +45,10 @@ abstract class BookkeepingMigrationContract {
     /**
      * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
      * start), V5 (tracking inbox), V6 (Quartz's job store tables), V7 (queue leases, cluster nodes), V8 (shared Intercom
-     * rate budget), V9 (tracking users' contacts), V10 (indexes of the tracking calls that wait).
+     * rate budget), V9 (tracking users' contacts).
      */
-    static final int MIGRATIONS = 10;
-    static final String NEWEST = "10";
+    static final int MIGRATIONS = 9;
+    static final String NEWEST = "9";
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
