@@ -16,6 +16,10 @@
 #   bench/tracking-ingest/run.sh [rates] [step-seconds] [connections] [heap]
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
 #   UNLIMITED=1 ...   the sandbox without a rate limit, every call from a user it does not know (see above)
+#   HUB_ARGS="--tracking.batch-size=500 ..."   more settings of the hub (split on spaces)
+#   WARMUP_SECONDS=30 ...   each endpoint first gets this long at 500/s, unmeasured (default 30; was 3): the JIT
+#                         compiles the tracking path's code for well over a minute, and steps measured while it does
+#                         cost up to twice the CPU per call
 #   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
 #   APP_JAVA_OPTS="..."   extra JVM options of the app (e.g. -XX:StartFlightRecording=... to profile it)
 #
@@ -69,7 +73,7 @@ java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   "${NO_PULLS[@]}" \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
   --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
-  --tracking.write-keys=$WRITE_KEY --analytics.enabled=false --crm.enabled=false \
+  --tracking.write-keys=$WRITE_KEY --analytics.enabled=false --crm.enabled=false ${HUB_ARGS:-} \
   --camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:bench/webhook-ingest/bare.camel.yaml \
   > "$WORK/app.log" 2>&1 &
 APP_PID=$!
@@ -81,6 +85,7 @@ curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WOR
 echo "machine: $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx256m bench/load/IngestLoad.java --kind tracking --base "http://127.0.0.1:$APP_PORT" --write-key "$WRITE_KEY" \
   --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --app-pid "$APP_PID" \
+  --warmup-seconds "${WARMUP_SECONDS:-30}" \
   --backlog-field "$BACKLOG_FIELD" "${USERS_ARGS[@]}" --out "$WORK"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
