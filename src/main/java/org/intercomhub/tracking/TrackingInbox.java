@@ -30,6 +30,8 @@ import java.util.Set;
 public class TrackingInbox implements AutoCloseable {
 
     private static final int MAX_ERROR_LENGTH = 2000;
+    /** How often the fan-out reads the inbox from its start again, not from {@link #fanoutFloor}. */
+    static final long FLOOR_RESCAN_MILLIS = 10_000;
     /** The calls whose applied outcome names the user's contact (tracking_contacts). */
     private static final Set<String> CONTACT_CALLS = Set.of("identify", "page", "screen", "alias");
 
@@ -66,6 +68,9 @@ public class TrackingInbox implements AutoCloseable {
     private final RowLeases leases;
     private final RowLeases.Columns applying;
     private final RowLeases.Columns fanningOut;
+    /** The fan-out reads calls from this seq on (see {@link #notFannedOut}); one fan-out reader per instance. */
+    private volatile long fanoutFloor;
+    private volatile long floorRescanAt;
 
     public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock) {
         this(jdbc, schema, json, clock, RowLeases.local(jdbc, clock));
@@ -212,10 +217,25 @@ public class TrackingInbox implements AutoCloseable {
         return ids.isEmpty() ? null : ids.get(0);
     }
 
-    /** Calls the warehouse and analytics have not had yet, in seq order. */
+    /**
+     * Calls the warehouse and analytics have not had yet, in seq order. Read from {@link #fanoutFloor} on: below it
+     * every call was fanned out when last looked, and the index entries of those calls (dead until a vacuum) are
+     * not walked again each time, which cost milliseconds a query after a burst. What the floor can step over (calls
+     * another node held when it moved, a batch whose fan-out failed and whose lease ran out since, another node's
+     * calls committed late) is found by reading from the start again every {@link #FLOOR_RESCAN_MILLIS}.
+     */
     public List<Entry> notFannedOut(int limit) {
-        List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE fanned_out_at IS NULL AND "
-                + fanningOut.free() + " ORDER BY seq LIMIT " + Math.max(1, limit), Long.class, leases.now());
+        long now = clock.millis();
+        if (now >= floorRescanAt) {
+            fanoutFloor = 0;
+            floorRescanAt = now + FLOOR_RESCAN_MILLIS;
+        }
+        List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE fanned_out_at IS NULL AND"
+                + " seq >= ? AND " + fanningOut.free() + " ORDER BY seq LIMIT " + Math.max(1, limit), Long.class,
+                fanoutFloor, leases.now());
+        if (!candidates.isEmpty()) {
+            fanoutFloor = Math.max(fanoutFloor, candidates.get(0));
+        }
         String claim = leases.claim(fanningOut, candidates, "fanned_out_at IS NULL");
         if (claim == null) {
             return List.of();
@@ -238,10 +258,12 @@ public class TrackingInbox implements AutoCloseable {
                 args.toArray());
     }
 
+    /** The calls are in the warehouse (and the analytics queue): the next read starts after them. */
     public void fannedOut(List<Entry> entries) {
         long now = clock.millis();
         jdbc.batchUpdate("UPDATE " + table + " SET fanned_out_at = ?, " + fanningOut.release() + " WHERE seq = ?",
                 entries.stream().map(e -> new Object[]{now, e.seq()}).toList());
+        entries.stream().mapToLong(Entry::seq).max().ifPresent(last -> fanoutFloor = Math.max(fanoutFloor, last + 1));
     }
 
     /** The backlog gauges: two counts on the tracking_inbox_pending and tracking_inbox_fanout indexes. */

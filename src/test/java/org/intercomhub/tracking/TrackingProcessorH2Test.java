@@ -166,6 +166,21 @@ class TrackingProcessorH2Test {
     }
 
     @Test
+    void aFanOutThatFailedIsTakenAgainOnceItsLeaseRunsOutThoughLaterCallsWentOutMeanwhile() {
+        inbox.store(List.of(call("f1", "track", "A"), call("f2", "track", "B")));
+        // taken, and the fan-out fails: never marked fanned out, held until the lease runs out
+        assertThat(inbox.notFannedOut(10)).extracting(TrackingInbox.Entry::messageId).containsExactly("f1", "f2");
+        inbox.store(List.of(call("f3", "track", "C")));
+        List<TrackingInbox.Entry> next = inbox.notFannedOut(10);
+        assertThat(next).extracting(TrackingInbox.Entry::messageId).containsExactly("f3");
+        inbox.fannedOut(next);
+        assertThat(inbox.notFannedOut(10)).isEmpty();
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(inbox.notFannedOut(10)).extracting(TrackingInbox.Entry::messageId).containsExactly("f1", "f2");
+    }
+
+    @Test
     void aFailingCallHoldsBackOnlyItsOwnUsersLaterCalls() {
         inbox.store(List.of(call("a1", "identify", "A"), call("b1", "identify", "B")));
         inbox.store(List.of(call("a2", "track", "A"), call("b2", "track", "B")));
