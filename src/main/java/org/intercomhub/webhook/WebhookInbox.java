@@ -29,6 +29,8 @@ public class WebhookInbox implements AutoCloseable {
     /** A batch the fan-out refused is tried again after 1 s, 2 s, 4 s ... up to 5 minutes. */
     private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofSeconds(1), MAX_RETRY_DELAY);
     private static final int MAX_ERROR_LENGTH = 2000;
+    static final long FLOOR_SLACK_MILLIS = 1_000;
+    static final long FLOOR_RESCAN_MILLIS = 10_000;
 
     /** An unprocessed row. */
     public record Entry(String id, String topic, Long createdAt, String body, int attempts) {
@@ -44,6 +46,15 @@ public class WebhookInbox implements AutoCloseable {
     private final RowLeases leases;
     private final RowLeases.Columns leased;
     private final GroupCommit<Received> commits;
+    /**
+     * Rows are read from this received_at on: below it every row was processed (or held by another node, or waiting
+     * for a retry) when last looked, less {@link #FLOOR_SLACK_MILLIS} for rows committed after later-received ones.
+     * The index entries of processed rows (dead until a vacuum) are then not walked again on every read, which cost
+     * milliseconds a read after a burst. What the floor steps over (a row committed later than the slack, a retry
+     * or another node's lease that ran out) is found by reading from the start every {@link #FLOOR_RESCAN_MILLIS}.
+     */
+    private volatile long receivedFloor;
+    private volatile long floorRescanAt;
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
         this(jdbc, schema, clock, RowLeases.local(jdbc, clock));
@@ -88,9 +99,18 @@ public class WebhookInbox implements AutoCloseable {
      */
     public List<Entry> due(int limit) {
         long now = clock.millis();
-        List<String> candidates = jdbc.queryForList("SELECT notification_id FROM " + table
-                + " WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) AND "
-                + leased.free() + " ORDER BY received_at, notification_id LIMIT " + limit, String.class, now, now);
+        if (now >= floorRescanAt) {
+            receivedFloor = 0;
+            floorRescanAt = now + FLOOR_RESCAN_MILLIS;
+        }
+        List<Object[]> due = jdbc.query("SELECT notification_id, received_at FROM " + table
+                + " WHERE processed_at IS NULL AND received_at >= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+                + " AND " + leased.free() + " ORDER BY received_at, notification_id LIMIT " + limit,
+                (rs, n) -> new Object[]{rs.getString(1), rs.getLong(2)}, receivedFloor, now, now);
+        List<String> candidates = due.stream().map(row -> (String) row[0]).toList();
+        if (!due.isEmpty()) {
+            receivedFloor = Math.max(receivedFloor, (Long) due.get(0)[1] - FLOOR_SLACK_MILLIS);
+        }
         String claim = leases.claim(leased, candidates, "processed_at IS NULL");
         if (claim == null) {
             return List.of();

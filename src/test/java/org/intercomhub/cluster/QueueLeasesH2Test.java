@@ -75,6 +75,27 @@ class QueueLeasesH2Test {
     }
 
     @Test
+    void aWebhookRowWaitingForItsRetryIsTakenAgainThoughLaterRowsWereProcessedMeanwhile() {
+        WebhookInbox inbox = new WebhookInbox(jdbc, schema, clock, nodeA);
+        inbox.store(new Notification("r1", "contact.user.updated", 1L, "{}"));
+        WebhookInbox.Entry failing = inbox.due(10).get(0);
+        // its sixth failure: the next try in 32 s
+        inbox.markFailed(new WebhookInbox.Entry(failing.id(), failing.topic(), failing.createdAt(), failing.body(), 5),
+                "warehouse refused it");
+        // later notifications come and go while r1 waits for its retry
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(5));
+            inbox.store(new Notification("later-" + i, "contact.user.updated", 1L, "{}"));
+            List<WebhookInbox.Entry> later = inbox.due(10);
+            assertThat(later).extracting(WebhookInbox.Entry::id).containsExactly("later-" + i);
+            inbox.markProcessed(later.stream().map(WebhookInbox.Entry::id).toList());
+        }
+        assertThat(inbox.due(10)).isEmpty();
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(inbox.due(10)).extracting(WebhookInbox.Entry::id).containsExactly("r1");
+    }
+
+    @Test
     void outboxRowsAreTakenOnceAndGivenBackWhenNotSettled() {
         Branch branch = new Branch() {
             @Override
