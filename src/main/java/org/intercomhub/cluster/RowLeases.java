@@ -1,11 +1,12 @@
 package org.intercomhub.cluster;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,9 +42,11 @@ public class RowLeases {
     private final String node;
     private final Clock clock;
     private final Duration lease;
+    private final TransactionTemplate transactions;
 
     public RowLeases(JdbcTemplate jdbc, ClusterNode node, Clock clock, Duration lease) {
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.node = node.name();
         this.clock = clock;
         this.lease = lease;
@@ -69,16 +72,16 @@ public class RowLeases {
         }
         long now = clock.millis();
         String token = node + "/" + UUID.randomUUID().toString().substring(0, 8);
-        List<Object> args = new ArrayList<>();
-        args.add(token);
-        args.add(now + lease.toMillis());
-        args.addAll(candidates);
-        args.add(now);
-        int claimed = jdbc.update("UPDATE " + queue.table() + " SET " + queue.claimedBy() + " = ?, "
-                + queue.claimedUntil() + " = ? WHERE " + queue.key() + " IN ("
-                + String.join(", ", Collections.nCopies(candidates.size(), "?")) + ") AND " + stillDue + " AND "
-                + queue.free(), args.toArray());
-        return claimed == 0 ? null : token;
+        // one statement per row, by its key, in one batch and one transaction: a single UPDATE with an IN list of the
+        // keys let PostgreSQL, on the stale statistics of a queue table that grows by thousands of rows a second, read
+        // the whole backlog through the pending index (30-100 ms for 100 keys); a key's equality always takes the key
+        List<Object[]> rows = candidates.stream().map(key -> new Object[]{token, now + lease.toMillis(), key, now})
+                .toList();
+        int[] claimed = transactions.execute(status -> jdbc.batchUpdate("UPDATE " + queue.table() + " SET "
+                + queue.claimedBy() + " = ?, " + queue.claimedUntil() + " = ? WHERE " + queue.key() + " = ? AND "
+                + stillDue + " AND " + queue.free(), rows));
+        // a driver that rewrites batches may report no count (negative): then the rows read by token tell
+        return claimed == null || Arrays.stream(claimed).allMatch(n -> n == 0) ? null : token;
     }
 
     /** Gives back the rows of a claim that were not settled (delivery stopped early): free again at once. */
