@@ -3,6 +3,7 @@ package org.intercomhub.webhook;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.inbox.GroupCommit;
 import org.intercomhub.inbox.InboxProperties;
+import org.intercomhub.inbox.ReadFloor;
 import org.intercomhub.retry.Backoff;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -29,8 +30,8 @@ public class WebhookInbox implements AutoCloseable {
     /** A batch the fan-out refused is tried again after 1 s, 2 s, 4 s ... up to 5 minutes. */
     private static final Backoff RETRY_BACKOFF = new Backoff(Duration.ofSeconds(1), MAX_RETRY_DELAY);
     private static final int MAX_ERROR_LENGTH = 2000;
+    /** Rows committed up to this long after later-received ones are still read from the floor. */
     static final long FLOOR_SLACK_MILLIS = 1_000;
-    static final long FLOOR_RESCAN_MILLIS = 10_000;
 
     /** An unprocessed row. */
     public record Entry(String id, String topic, Long createdAt, String body, int attempts) {
@@ -49,12 +50,8 @@ public class WebhookInbox implements AutoCloseable {
     /**
      * Rows are read from this received_at on: below it every row was processed (or held by another node, or waiting
      * for a retry) when last looked, less {@link #FLOOR_SLACK_MILLIS} for rows committed after later-received ones.
-     * The index entries of processed rows (dead until a vacuum) are then not walked again on every read, which cost
-     * milliseconds a read after a burst. What the floor steps over (a row committed later than the slack, a retry
-     * or another node's lease that ran out) is found by reading from the start every {@link #FLOOR_RESCAN_MILLIS}.
      */
-    private volatile long receivedFloor;
-    private volatile long floorRescanAt;
+    private final ReadFloor receivedFloor;
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
         this(jdbc, schema, clock, RowLeases.local(jdbc, clock));
@@ -70,6 +67,7 @@ public class WebhookInbox implements AutoCloseable {
         this.table = schema.table("webhook_inbox");
         this.clock = clock;
         this.leases = leases;
+        this.receivedFloor = new ReadFloor(clock);
         this.leased = new RowLeases.Columns(table, "notification_id", "claimed_by", "claimed_until");
         this.commits = new GroupCommit<>("webhook-inbox", jdbc, new GroupCommit.Table<>(table, "notification_id",
                 "INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)"
@@ -99,17 +97,13 @@ public class WebhookInbox implements AutoCloseable {
      */
     public List<Entry> due(int limit) {
         long now = clock.millis();
-        if (now >= floorRescanAt) {
-            receivedFloor = 0;
-            floorRescanAt = now + FLOOR_RESCAN_MILLIS;
-        }
         List<Object[]> due = jdbc.query("SELECT notification_id, received_at FROM " + table
                 + " WHERE processed_at IS NULL AND received_at >= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
                 + " AND " + leased.free() + " ORDER BY received_at, notification_id LIMIT " + limit,
-                (rs, n) -> new Object[]{rs.getString(1), rs.getLong(2)}, receivedFloor, now, now);
+                (rs, n) -> new Object[]{rs.getString(1), rs.getLong(2)}, receivedFloor.from(), now, now);
         List<String> candidates = due.stream().map(row -> (String) row[0]).toList();
         if (!due.isEmpty()) {
-            receivedFloor = Math.max(receivedFloor, (Long) due.get(0)[1] - FLOOR_SLACK_MILLIS);
+            receivedFloor.raise((Long) due.get(0)[1] - FLOOR_SLACK_MILLIS);
         }
         String claim = leases.claim(leased, candidates, "processed_at IS NULL");
         if (claim == null) {

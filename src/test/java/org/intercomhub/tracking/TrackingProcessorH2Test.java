@@ -199,6 +199,45 @@ class TrackingProcessorH2Test {
     }
 
     @Test
+    void aUserWithMorePendingCallsThanAReadHoldsBackNoOneBehindThem() {
+        List<TrackingCall> aCalls = new ArrayList<>();
+        for (int n = 0; n < TrackingInbox.PENDING_WINDOW * 2 + 5; n++) {
+            aCalls.add(call("a" + n, "track", "A"));
+        }
+        inbox.store(List.of(call("a-first", "identify", "A")));
+        TrackingInbox.Entry first = inbox.due(1).get(0);
+        inbox.failed(first, 1, clock.millis() + 60_000, "Intercom refused it for now");
+        inbox.store(aCalls);
+        inbox.store(List.of(call("b1", "identify", "B"), call("a-last", "track", "A"), call("b2", "track", "B")));
+
+        // A's first call waits for its retry: every later call of A waits with it, B's are due
+        assertThat(inbox.due(10)).extracting(TrackingInbox.Entry::messageId).containsExactly("b1", "b2");
+        assertThat(inbox.due(10)).as("B's calls are this reader's now").isEmpty();
+
+        // once the retry is due, A's calls come first again, in order
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(inbox.due(3)).extracting(TrackingInbox.Entry::messageId).containsExactly("a-first", "a0", "a1");
+    }
+
+    @Test
+    void aCallCommittedBehindTheReadFloorIsFoundByTheNextRescan() {
+        inbox.store(List.of(call("a1", "identify", "A")));
+        List<TrackingInbox.Entry> first = inbox.due(10);
+        inbox.settled(first.get(0), "applied", "c-A", null);
+        inbox.store(List.of(call("b1", "identify", "B")));
+        List<TrackingInbox.Entry> second = inbox.due(10);
+        assertThat(second).extracting(TrackingInbox.Entry::messageId).containsExactly("b1");
+        inbox.settled(second.get(0), "applied", "c-B", null);
+        // another node's call, numbered before b1 but committed after it was read
+        Long late = jdbc.queryForObject("SELECT seq FROM hub.tracking_inbox WHERE message_id = 'a1'", Long.class);
+        jdbc.update("UPDATE hub.tracking_inbox SET applied_at = NULL, outcome = NULL WHERE seq = ?", late);
+
+        assertThat(inbox.due(10)).as("read from past b1").isEmpty();
+        clock.advance(Duration.ofMillis(org.intercomhub.inbox.ReadFloor.RESCAN_MILLIS));
+        assertThat(inbox.due(10)).extracting(TrackingInbox.Entry::messageId).containsExactly("a1");
+    }
+
+    @Test
     void intercomDownPausesEveryoneThenTheLastAttemptDeadLettersAndTheUserGoesOn() {
         inbox.store(List.of(call("a1", "identify", "A"), call("a2", "track", "A"), call("b1", "identify", "B")));
         List<RuntimeException> outage = new ArrayList<>();
