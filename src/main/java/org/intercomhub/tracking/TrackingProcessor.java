@@ -323,10 +323,24 @@ public class TrackingProcessor {
         }
     }
 
-    /** Calls taken for the fan-out, and their records (page, screen and alias calls have none). */
+    /**
+     * Calls taken for the fan-out, and their records (page, screen and alias calls have none). Equal only to itself:
+     * the route calls its methods through Camel's simple language, which looks the bean up in a cache by the
+     * instance, and a record's own hash would walk every call's body on each look-up.
+     */
     public record FanoutBatch(List<TrackingInbox.Entry> entries, List<CanonicalRecord> records) {
         public boolean hasCalls() {
             return !entries.isEmpty();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
         }
     }
 

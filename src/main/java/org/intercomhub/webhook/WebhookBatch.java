@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Inbox rows taken for one fan-out: the rows whose records are in {@code records} (marked processed once the
- * fan-out returned), and whether any were due at all.
+ * fan-out returned), and whether any were due at all. Equal only to itself: the route calls its methods through
+ * Camel's simple language, which looks the bean up in a cache by the instance, and a record's own hash would walk
+ * every row.
  *
  * @param notifications rows that mapped (some to no records: ping, topics without a table)
  * @param records       their canonical records, in inbox order
@@ -16,5 +18,15 @@ public record WebhookBatch(List<WebhookInbox.Entry> notifications, List<Canonica
 
     public boolean hasNotifications() {
         return due > 0;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
     }
 }
