@@ -3,6 +3,7 @@ package org.intercomhub.sync;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.intercomhub.warehouse.MariaDbDialect;
+import org.intercomhub.warehouse.PostgresDialect;
 import org.intercomhub.warehouse.SqlDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +60,8 @@ public class BookkeepingSchema {
                 .dataSource(dataSource)
                 .schemas(storedName(dataSource))
                 .locations(LOCATION + "common", LOCATION + (dialect instanceof MariaDbDialect ? "mariadb" : "standard"))
+                // a statement only PostgreSQL takes (table storage settings) is a comment on the other databases
+                .placeholders(Map.of("postgresql_only", dialect instanceof PostgresDialect ? "" : "-- "))
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .baselineDescription("tables made before versioning")
