@@ -1,0 +1,83 @@
+package org.intercomhub.cluster;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.intercomhub.MutableClock;
+import org.intercomhub.sync.BookkeepingSchema;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two nodes spending one app's budget through the shared row, on the demo's embedded H2: together they never take
+ * more than the row had, they take a few requests at a time while plenty is left and one at a time at the end of
+ * the window, and what a node took and did not use is dropped when its window ends.
+ */
+class SharedRateBudgetH2Test {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    JdbcTemplate jdbc;
+    SharedRateBudget nodeA;
+    SharedRateBudget nodeB;
+
+    @BeforeEach
+    void bookkeeping() throws InterruptedException {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:budget" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.migrate();
+        nodeA = new SharedRateBudget(jdbc, schema, "app", clock);
+        nodeB = new SharedRateBudget(jdbc, schema, "app", clock);
+        // the first request probes the unknown window; Intercom answers: 1,000 left in a window ending in 10 s
+        nodeA.take();
+        nodeA.report(200, OptionalLong.of(1000), OptionalLong.of(clock.millis() / 1000 + 10));
+    }
+
+    long rowRemaining() {
+        return jdbc.queryForObject("SELECT remaining FROM hub.intercom_budget", Long.class);
+    }
+
+    @Test
+    void nodesTakeAFewAtATimeWhilePlentyIsLeftAndNeverMoreThanTheRowHad() throws InterruptedException {
+        nodeA.take();
+        assertThat(rowRemaining()).as("A took ten at once, used one").isEqualTo(990);
+        nodeB.take();
+        assertThat(rowRemaining()).isEqualTo(980);
+        for (int n = 0; n < 9; n++) {
+            nodeA.take();
+        }
+        assertThat(rowRemaining()).as("A's nine more came from what it had taken").isEqualTo(980);
+        nodeA.take();
+        assertThat(rowRemaining()).isEqualTo(970);
+
+        // near the end of the window, one request at a time: nothing is held back from the other nodes
+        jdbc.update("UPDATE hub.intercom_budget SET remaining = 15");
+        SharedRateBudget nodeC = new SharedRateBudget(jdbc, new BookkeepingSchema(jdbc, "hub"), "app", clock);
+        nodeC.take();
+        assertThat(rowRemaining()).isEqualTo(14);
+        for (int n = 0; n < 14; n++) {
+            nodeC.take();
+        }
+        assertThat(rowRemaining()).as("every request left went out, none twice").isZero();
+    }
+
+    @Test
+    void whatANodeTookAndDidNotUseIsDroppedWhenItsWindowEnds() throws InterruptedException {
+        nodeA.take();
+        assertThat(rowRemaining()).isEqualTo(990);
+        // the window is over: A's nine unused requests are not spent in the next one, A probes it instead
+        clock.advance(Duration.ofSeconds(11));
+        nodeA.take();
+        long probeUntil = jdbc.queryForObject("SELECT probe_until FROM hub.intercom_budget", Long.class);
+        assertThat(probeUntil).as("A's request is the probe of the new window").isGreaterThan(clock.millis());
+        nodeA.report(200, OptionalLong.of(500), OptionalLong.of(clock.millis() / 1000 + 10));
+        nodeA.take();
+        assertThat(rowRemaining()).as("the new window's own budget, ten taken from it").isEqualTo(490);
+    }
+}
