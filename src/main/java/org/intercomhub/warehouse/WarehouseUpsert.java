@@ -38,10 +38,13 @@ import static org.intercomhub.warehouse.MetadataColumns.SYNCED_AT;
  * Writes batches of canonical records into the warehouse: one transaction per batch, never overwriting a row with an
  * older version, safe against a concurrent writer of the same rows (a scheduled pull and a webhook).
  *
- * <p>Per table, the batch's existing rows are read and locked ({@code SELECT .. FOR UPDATE}) in one query, which
- * decides the winners exactly; the winners go out as multi-row conditional upserts (the condition guards rows a
- * concurrent writer inserted after the lock query). If such a concurrent insert shows up as a short update count, or
- * the database reports a deadlock, the whole transaction is retried.
+ * <p>PostgreSQL: per table and set of columns, the batch is one conditional upsert ({@code INSERT .. SELECT * FROM
+ * unnest(..) ON CONFLICT .. DO UPDATE .. WHERE} the stored version is not newer), whose {@code RETURNING} names the
+ * winners and which of them were inserted. Other databases: per table, the batch's existing rows are read and locked
+ * ({@code SELECT .. FOR UPDATE}) in one query, which decides the winners exactly; the winners go out as multi-row
+ * conditional upserts (the condition guards rows a concurrent writer inserted after the lock query). If such a
+ * concurrent insert shows up as a short update count, or the database reports a deadlock, the whole transaction is
+ * retried.
  */
 public class WarehouseUpsert {
 
@@ -365,39 +368,53 @@ public class WarehouseUpsert {
     private void writeTable(Connection connection, TableBatch batch, Instant now, WriteResult.Builder result)
             throws SQLException {
         TableSpec spec = batch.spec();
-        Map<String, Long> stored = new HashMap<>();
-        readVersions(connection, spec, batch.records().stream().map(PreparedRecord::id).toList(), true, null, stored);
-
-        List<PreparedRecord> winners = new ArrayList<>(batch.records().size());
-        for (PreparedRecord record : batch.records()) {
-            if (!stored.containsKey(record.id())
-                    || BatchDeduplicator.replaces(stored.get(record.id()), record.record().sourceUpdatedAt())) {
-                winners.add(record);
-            }
-        }
-        Map<String, ColumnType> types = tableManager.columns(spec.name());
-        Map<List<Column>, List<PreparedRecord>> byColumns = new LinkedHashMap<>();
-        for (PreparedRecord winner : winners) {
-            byColumns.computeIfAbsent(statementColumns(winner.values(), types), columns -> new ArrayList<>())
-                    .add(winner);
-        }
-        // The parents whose stored child rows are replaced: those that existed before this transaction. A parent
-        // absent at lock time has none, unless another writer inserted it since (PostgreSQL's lock read does not
-        // lock absent keys: its upsert tells inserted rows from updated ones); without either, all of them.
+        // The parents whose stored child rows are replaced: those that existed before this transaction.
         Set<String> existed = new HashSet<>();
-        boolean absentKnown = dialect.arrayStatements() || dialect.lockCoversAbsentKeys();
-        for (PreparedRecord winner : winners) {
-            if (!absentKnown || stored.containsKey(winner.id())) {
-                existed.add(winner.id());
+        List<PreparedRecord> winners;
+        if (dialect.arrayStatements()) {
+            // PostgreSQL: the conditional upsert decides the winners itself, on each row's latest version under its
+            // row lock, and RETURNING names them (and which it inserted): no locking read first. The rows are in id
+            // order (prepare), so two writers of the same rows still lock them in the same order.
+            Set<String> written = new HashSet<>();
+            upsertByColumns(connection, spec, batch.records(), now, written, existed);
+            winners = batch.records().stream().filter(record -> written.contains(record.id())).toList();
+        } else {
+            Map<String, Long> stored = new HashMap<>();
+            readVersions(connection, spec, batch.records().stream().map(PreparedRecord::id).toList(), true, null,
+                    stored);
+            winners = new ArrayList<>(batch.records().size());
+            for (PreparedRecord record : batch.records()) {
+                if (!stored.containsKey(record.id())
+                        || BatchDeduplicator.replaces(stored.get(record.id()), record.record().sourceUpdatedAt())) {
+                    winners.add(record);
+                }
             }
-        }
-        for (Map.Entry<List<Column>, List<PreparedRecord>> group : byColumns.entrySet()) {
-            upsert(connection, spec, group.getKey(), group.getValue(), now, existed);
+            // A parent absent at lock time has none (InnoDB's lock read also locks absent keys); elsewhere all of them.
+            for (PreparedRecord winner : winners) {
+                if (!dialect.lockCoversAbsentKeys() || stored.containsKey(winner.id())) {
+                    existed.add(winner.id());
+                }
+            }
+            upsertByColumns(connection, spec, winners, now, null, existed);
         }
         int deletes = (int) winners.stream().filter(w -> w.record().op() == Operation.DELETE).count();
         result.add(spec.name(), new WriteResult.TableCounts(winners.size() - deletes,
                 batch.records().size() - winners.size(), deletes, 0));
         replaceChildren(connection, winners, existed, now, result);
+    }
+
+    /** The records as conditional upserts, one statement (or one per chunk) per set of columns they carry. */
+    private void upsertByColumns(Connection connection, TableSpec spec, List<PreparedRecord> records, Instant now,
+                                 Set<String> written, Set<String> existed) throws SQLException {
+        Map<String, ColumnType> types = tableManager.columns(spec.name());
+        Map<List<Column>, List<PreparedRecord>> byColumns = new LinkedHashMap<>();
+        for (PreparedRecord record : records) {
+            byColumns.computeIfAbsent(statementColumns(record.values(), types), columns -> new ArrayList<>())
+                    .add(record);
+        }
+        for (Map.Entry<List<Column>, List<PreparedRecord>> group : byColumns.entrySet()) {
+            upsert(connection, spec, group.getKey(), group.getValue(), now, written, existed);
+        }
     }
 
     /** Single-row statements: webhooks change few child rows at a time, and none is counted on for exactness. */
@@ -477,29 +494,29 @@ public class WarehouseUpsert {
         }
     }
 
-    /** Adds to {@code existed} the rows that turn out to have been inserted by another writer after the lock read. */
+    /**
+     * PostgreSQL ({@code written} not null): adds to {@code written} the rows the upsert inserted or updated (a row
+     * whose stored version is newer is left alone and not named), and to {@code existed} those it updated. Other
+     * databases: the rows are the winners of the lock read, and a short update count means another writer inserted
+     * one of them since, which starts the transaction over.
+     */
     private void upsert(Connection connection, TableSpec spec, List<Column> columns, List<PreparedRecord> records,
-                        Instant now, Set<String> existed) throws SQLException {
+                        Instant now, Set<String> written, Set<String> existed) throws SQLException {
         String table = tableManager.qualified(spec.name());
         if (dialect.arrayStatements()) {
             for (List<PreparedRecord> chunk : chunks(records, MAX_ROWS_PER_ARRAY)) {
                 String sql = cached("array-upsert|" + table + "|returning|" + columns, () ->
                         dialect.arrayUpsert(table, spec.keyColumns(), columns, true));
-                int count = 0;
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     bindArrays(statement, columns, chunk, PreparedRecord::values, PreparedRecord::record, now);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            count++;
+                            written.add(rows.getString(1));
                             if (!rows.getBoolean(2)) {
                                 existed.add(rows.getString(1));
                             }
                         }
                     }
-                }
-                if (count != chunk.size()) {
-                    throw new SQLException("Concurrent insert into " + table + ": " + count + " of "
-                            + chunk.size() + " rows written", "40001");
                 }
             }
             return;
