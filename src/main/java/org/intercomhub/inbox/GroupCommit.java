@@ -12,14 +12,18 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -47,7 +51,8 @@ public final class GroupCommit<R> implements AutoCloseable {
      *
      * @param name      the table (schema-qualified)
      * @param keyColumn its unique column
-     * @param insert    the INSERT statement of one row
+     * @param insert    the INSERT statement of one row ({@code INSERT .. VALUES (..)}: its tuple is repeated to insert
+     *                  several rows in one statement)
      * @param key       a row's value of the key column
      * @param values    a row's parameters of the INSERT
      */
@@ -61,6 +66,9 @@ public final class GroupCommit<R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     /** Keys looked up per query: well under every database's limit of bind parameters. */
     private static final int KEYS_PER_QUERY = 500;
+    private static final int[] KEY_LIST_LENGTHS = {1, 8, 64, KEYS_PER_QUERY};
+    /** Rows per INSERT, largest first (64 rows of an inbox are a few hundred parameters). */
+    private static final int[] STATEMENT_SIZES = {64, 16, 4, 1};
     private static final long POLL_MILLIS = 100;
 
     private final Table<R> table;
@@ -68,6 +76,7 @@ public final class GroupCommit<R> implements AutoCloseable {
     private final TransactionTemplate transactions;
     private final BlockingQueue<Request<R>> queue;
     private final int maxBatchRows;
+    private final Map<Integer, String> multiRowInserts = new ConcurrentHashMap<>();
     /** Held (shared) while a request enters the queue, (exclusively) to close it: nothing enters after close. */
     private final ReadWriteLock entry = new ReentrantReadWriteLock();
     private final Thread writer;
@@ -255,23 +264,63 @@ public final class GroupCommit<R> implements AutoCloseable {
             }
             stored.add(fresh);
         }
-        if (!inserts.isEmpty()) {
-            // a JDBC batch runs its statements in order: an identity column numbers the rows as they came
-            jdbc.batchUpdate(table.insert(), inserts);
+        // multi-row INSERTs in order, so an identity column numbers the rows as they came
+        for (int from = 0; from < inserts.size(); ) {
+            int rows = statementSize(inserts.size() - from);
+            List<Object> values = new ArrayList<>();
+            inserts.subList(from, from + rows).forEach(row -> values.addAll(List.of(row)));
+            jdbc.update(multiRowInsert(rows), values.toArray());
+            from += rows;
         }
         return stored;
     }
 
+    /**
+     * The rows of one INSERT: the largest of {@link #STATEMENT_SIZES} that fits, so a group of any size is a few
+     * statements of a few shapes, each prepared and planned once by the database, not one statement per row.
+     */
+    private static int statementSize(int left) {
+        for (int size : STATEMENT_SIZES) {
+            if (size <= left) {
+                return size;
+            }
+        }
+        return 1;
+    }
+
+    /** The table's one-row INSERT with its {@code VALUES} tuple repeated {@code rows} times. */
+    private String multiRowInsert(int rows) {
+        return multiRowInserts.computeIfAbsent(rows, n -> {
+            int values = table.insert().toUpperCase(Locale.ROOT).lastIndexOf(" VALUES ");
+            String tuple = table.insert().substring(values + " VALUES ".length()).trim();
+            return table.insert().substring(0, values) + " VALUES " + String.join(", ", Collections.nCopies(n, tuple));
+        });
+    }
+
+    /** Keys already stored; looked up in lists of a few fixed lengths (the last key repeated), for the same reason. */
     private Set<String> existing(List<Request<R>> group) {
         List<String> keys = new ArrayList<>(new LinkedHashSet<>(group.stream()
                 .flatMap(request -> request.rows().stream()).map(table.key()).toList()));
         Set<String> known = new HashSet<>();
         for (int from = 0; from < keys.size(); from += KEYS_PER_QUERY) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY));
+            List<String> chunk = new ArrayList<>(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_QUERY)));
+            int length = keyListLength(chunk.size());
+            while (chunk.size() < length) {
+                chunk.add(chunk.get(chunk.size() - 1));
+            }
             known.addAll(jdbc.queryForList("SELECT " + table.keyColumn() + " FROM " + table.name() + " WHERE "
-                    + table.keyColumn() + " IN (" + String.join(", ", chunk.stream().map(k -> "?").toList()) + ")",
+                    + table.keyColumn() + " IN (" + String.join(", ", Collections.nCopies(length, "?")) + ")",
                     String.class, chunk.toArray()));
         }
         return known;
+    }
+
+    private static int keyListLength(int keys) {
+        for (int length : KEY_LIST_LENGTHS) {
+            if (keys <= length) {
+                return length;
+            }
+        }
+        return KEYS_PER_QUERY;
     }
 }

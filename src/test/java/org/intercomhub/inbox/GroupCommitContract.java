@@ -239,6 +239,22 @@ abstract class GroupCommitContract {
     }
 
     @Test
+    void aBatchOfManyCallsIsStoredInTheOrderSentAcrossSeveralStatements() {
+        TrackingInbox inbox = trackingInbox();
+        List<TrackingCall> calls = new ArrayList<>();
+        for (int n = 0; n < 150; n++) {
+            calls.add(call("big-" + (149 - n)));
+        }
+        inbox.store(calls.subList(0, 3));
+        // 147 new calls after 3 already stored: rows of several statement sizes, numbered as they came
+        assertThat(inbox.store(calls)).extracting(TrackingCall::messageId)
+                .isEqualTo(calls.subList(3, 150).stream().map(TrackingCall::messageId).toList());
+        assertThat(jdbc.queryForList("SELECT message_id FROM " + schema.table("tracking_inbox")
+                + " WHERE message_id LIKE 'big-%' ORDER BY seq", String.class))
+                .isEqualTo(calls.stream().map(TrackingCall::messageId).toList());
+    }
+
+    @Test
     void aNotificationTheTableRefusesFailsAloneAndTheOthersAreStored() throws Exception {
         WebhookInbox inbox = webhookInbox();
         String tooLong = "x".repeat(300); // topic is VARCHAR(255)
