@@ -67,3 +67,23 @@ clean_start() {
   trap 'kill $(jobs -p) 2>/dev/null || true; drop_schemas || true; rm -rf "$WORK"' EXIT
   drop_schemas
 }
+
+# PostgreSQL's statement statistics, when the server loads pg_stat_statements (shared_preload_libraries; it is not
+# on by default): pg_stats_reset before the measured part, pg_stats_report <calls> after it prints the statement time
+# per call and the busiest statements. Both say so and do nothing without it. Uses "${PSQL[@]}".
+pg_stats_available() {
+  "${PSQL[@]}" -c "SHOW shared_preload_libraries" 2>/dev/null | grep -q pg_stat_statements \
+    && "${PSQL[@]}" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1
+}
+pg_stats_reset() {
+  if pg_stats_available; then "${PSQL[@]}" -c "SELECT pg_stat_statements_reset()" >/dev/null
+  else echo "(pg_stat_statements not loaded by the server: no statement statistics)"; fi
+}
+pg_stats_report() {
+  pg_stats_available || return 0
+  "${PSQL[@]}" -c "SELECT round(sum(total_exec_time)::numeric / greatest($1, 1), 3) FROM pg_stat_statements" \
+    | sed 's/^/statement time per call, all statements (ms): /'
+  echo "busiest statements (total ms, calls, mean ms, statement):"
+  "${PSQL[@]}" -F ' | ' -c "SELECT round(total_exec_time)::bigint, calls, round(mean_exec_time::numeric, 3),
+      left(regexp_replace(query, '\s+', ' ', 'g'), 150) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 10"
+}

@@ -83,6 +83,7 @@ curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WOR
 [ "${UNLIMITED:-}" = 1 ] && echo "sandbox: no rate limit, a new user per call (UNLIMITED=1)" \
   || echo "sandbox: $RATE_LIMIT requests per 10 s, calls for its $(wc -l < "$WORK/user-ids.txt") users"
 echo "machine: $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+pg_stats_reset
 java -Xmx256m bench/load/IngestLoad.java --kind tracking --base "http://127.0.0.1:$APP_PORT" --write-key "$WRITE_KEY" \
   --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --app-pid "$APP_PID" \
   --warmup-seconds "${WARMUP_SECONDS:-30}" \
@@ -91,6 +92,7 @@ echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # zero loss: every acknowledged call is an inbox row and a tracks row (keyed by messageId)
 ACKED=$(wc -l < "$WORK/acked-ids.txt")
+pg_stats_report "$ACKED"
 "${PSQL[@]}" -c "CREATE TABLE ${SCHEMA}_hub.bench_acked (id VARCHAR(64) PRIMARY KEY)"
 sed 's/^/bench-/' "$WORK/acked-ids.txt" > "$WORK/acked-message-ids.txt"
 "${PSQL[@]}" -c "\\copy ${SCHEMA}_hub.bench_acked FROM '$WORK/acked-message-ids.txt'"

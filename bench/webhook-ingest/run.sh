@@ -56,6 +56,7 @@ for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/de
 curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null || { tail -50 "$WORK/app.log"; echo "app did not start"; exit 2; }
 
 echo "machine: $(nproc) cores, load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+pg_stats_reset
 java -Xmx256m bench/load/IngestLoad.java --base "http://127.0.0.1:$APP_PORT" --secret "$SECRET" \
   --rates "$RATES" --step-seconds "$STEP_SECONDS" --connections "$CONNECTIONS" --out "$WORK" \
   --bare-seconds "${BARE_SECONDS:-$STEP_SECONDS}" --warmup-seconds "${WARMUP_SECONDS:-30}" --app-pid "$APP_PID"
@@ -63,6 +64,7 @@ echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # zero loss: every acknowledged notification is a processed inbox row and a contacts row
 ACKED=$(wc -l < "$WORK/acked-ids.txt")
+pg_stats_report "$ACKED"
 "${PSQL[@]}" -c "CREATE TABLE ${SCHEMA}_hub.bench_acked (id VARCHAR(64) PRIMARY KEY)"
 "${PSQL[@]}" -c "\\copy ${SCHEMA}_hub.bench_acked FROM '$WORK/acked-ids.txt'"
 CONTACT_ROWS=$("${PSQL[@]}" -c "SELECT count(*) FROM $SCHEMA.contacts")
