@@ -324,23 +324,29 @@ public class TrackingProcessor {
     }
 
     /**
-     * Calls taken for the fan-out, and their records (page, screen and alias calls have none). Equal only to itself:
-     * the route calls its methods through Camel's simple language, which looks the bean up in a cache by the
-     * instance, and a record's own hash would walk every call's body on each look-up.
+     * Calls taken for the fan-out, and their records (page, screen and alias calls have none). A class, not a record:
+     * the route calls its methods through Camel's simple language, which caches bean information by the instance,
+     * and a record's hash would walk every call's body on each look-up.
      */
-    public record FanoutBatch(List<TrackingInbox.Entry> entries, List<CanonicalRecord> records) {
+    public static final class FanoutBatch {
+        private final List<TrackingInbox.Entry> entries;
+        private final List<CanonicalRecord> records;
+
+        public FanoutBatch(List<TrackingInbox.Entry> entries, List<CanonicalRecord> records) {
+            this.entries = entries;
+            this.records = records;
+        }
+
+        public List<TrackingInbox.Entry> entries() {
+            return entries;
+        }
+
+        public List<CanonicalRecord> records() {
+            return records;
+        }
+
         public boolean hasCalls() {
             return !entries.isEmpty();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return this == other;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(this);
         }
     }
 
