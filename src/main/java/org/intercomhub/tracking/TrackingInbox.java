@@ -93,8 +93,8 @@ public class TrackingInbox implements AutoCloseable {
         this.jdbc = jdbc;
         this.table = schema.table("tracking_inbox");
         this.commits = new GroupCommit<>("tracking-inbox", jdbc, new GroupCommit.Table<>(table, "message_id",
-                "INSERT INTO " + table + " (message_id, call_type, user_key, received_at, body, attempts)"
-                        + " VALUES (?, ?, ?, ?, ?, 0)",
+                "INSERT INTO " + table + " (message_id, call_type, user_key, received_at, body, attempts)",
+                "(?, ?, ?, ?, ?, 0)",
                 row -> row.call().messageId(),
                 row -> new Object[]{row.call().messageId(), row.call().type(), row.call().userKey(),
                         row.receivedAt(), row.body()}), inbox);
@@ -151,10 +151,11 @@ public class TrackingInbox implements AutoCloseable {
         int wanted = Math.max(1, limit);
         List<Long> candidates = new ArrayList<>(wanted);
         Set<String> blockedUsers = new HashSet<>();
-        Long last = jdbc.queryForObject("SELECT MAX(seq) FROM " + table, Long.class);
         boolean first = true;
-        for (long from = pendingFloor.from(); last != null && from <= last && candidates.size() < wanted;
-             from += PENDING_WINDOW) {
+        // window to window from pending call to pending call: applied stretches (a rescan from 0, a burst applied
+        // behind a waiting user) are stepped over by one index look-up, not read window by window
+        for (Long from = nextPending(pendingFloor.from()); from != null && candidates.size() < wanted;
+             from = nextPending(from + PENDING_WINDOW)) {
             List<Pending> window = jdbc.query("SELECT seq, user_key, next_attempt_at, claimed_until FROM " + table
                             + " WHERE applied_at IS NULL AND seq >= ? AND seq < ? ORDER BY seq",
                     (rs, n) -> {
@@ -197,6 +198,12 @@ public class TrackingInbox implements AutoCloseable {
                     overtaking.stream().distinct().map(seq -> new Object[]{seq, claim}).toList());
         }
         return claimed(candidates, "claimed_by", claim);
+    }
+
+    /** The first call not applied yet from this seq on; null when none. */
+    private Long nextPending(long from) {
+        return jdbc.queryForObject("SELECT MIN(seq) FROM " + table + " WHERE applied_at IS NULL AND seq >= ?",
+                Long.class, from);
     }
 
     /** Gives back the calls of a round that were neither settled nor failed (held back, or Intercom went away). */
