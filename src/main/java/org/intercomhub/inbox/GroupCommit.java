@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -51,13 +50,13 @@ public final class GroupCommit<R> implements AutoCloseable {
      *
      * @param name      the table (schema-qualified)
      * @param keyColumn its unique column
-     * @param insert    the INSERT statement of one row ({@code INSERT .. VALUES (..)}: its tuple is repeated to insert
-     *                  several rows in one statement)
-     * @param key       a row's value of the key column
-     * @param values    a row's parameters of the INSERT
+     * @param insertInto {@code INSERT INTO <table> (<columns>)}
+     * @param valuesRow  one row's {@code VALUES} tuple, repeated for each row of a statement
+     * @param key        a row's value of the key column
+     * @param values     a row's parameters of the tuple
      */
-    public record Table<R>(String name, String keyColumn, String insert, Function<R, String> key,
-                           Function<R, Object[]> values) {
+    public record Table<R>(String name, String keyColumn, String insertInto, String valuesRow,
+                           Function<R, String> key, Function<R, Object[]> values) {
     }
 
     private record Request<R>(List<R> rows, CompletableFuture<List<R>> stored) {
@@ -287,13 +286,10 @@ public final class GroupCommit<R> implements AutoCloseable {
         return 1;
     }
 
-    /** The table's one-row INSERT with its {@code VALUES} tuple repeated {@code rows} times. */
+    /** The INSERT of {@code rows} rows. */
     private String multiRowInsert(int rows) {
-        return multiRowInserts.computeIfAbsent(rows, n -> {
-            int values = table.insert().toUpperCase(Locale.ROOT).lastIndexOf(" VALUES ");
-            String tuple = table.insert().substring(values + " VALUES ".length()).trim();
-            return table.insert().substring(0, values) + " VALUES " + String.join(", ", Collections.nCopies(n, tuple));
-        });
+        return multiRowInserts.computeIfAbsent(rows, n -> table.insertInto() + " VALUES "
+                + String.join(", ", Collections.nCopies(n, table.valuesRow())));
     }
 
     private Set<String> existing(List<Request<R>> group) {

@@ -70,8 +70,8 @@ public class WebhookInbox implements AutoCloseable {
         this.receivedFloor = new ReadFloor(clock);
         this.leased = new RowLeases.Columns(table, "notification_id", "claimed_by", "claimed_until");
         this.commits = new GroupCommit<>("webhook-inbox", jdbc, new GroupCommit.Table<>(table, "notification_id",
-                "INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)"
-                        + " VALUES (?, ?, ?, ?, ?, 0)",
+                "INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)",
+                "(?, ?, ?, ?, ?, 0)",
                 row -> row.notification().id(),
                 row -> new Object[]{row.notification().id(), row.notification().topic(), row.receivedAt(),
                         row.notification().createdAt(), row.notification().body()}), inbox);
