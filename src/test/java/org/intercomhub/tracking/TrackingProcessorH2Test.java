@@ -238,6 +238,22 @@ class TrackingProcessorH2Test {
     }
 
     @Test
+    void aCallIsNotAppliedBeforeAnEarlierCallOfItsUserCommittedLate() {
+        inbox.store(List.of(call("a1", "identify", "A")));
+        inbox.settled(inbox.due(10).get(0), "applied", "c-A", null);
+        inbox.store(List.of(call("b1", "identify", "B")));
+        inbox.settled(inbox.due(10).get(0), "applied", "c-B", null);
+        inbox.store(List.of(call("a2", "track", "A")));
+        // a call of A numbered before b1, committed by another node after the reads moved past it
+        Long late = jdbc.queryForObject("SELECT seq FROM hub.tracking_inbox WHERE message_id = 'a1'", Long.class);
+        jdbc.update("UPDATE hub.tracking_inbox SET applied_at = NULL, outcome = NULL WHERE seq = ?", late);
+
+        assertThat(inbox.due(10)).as("a2 is read, claimed and given back: A's earlier call waits").isEmpty();
+        clock.advance(Duration.ofMillis(org.intercomhub.inbox.ReadFloor.RESCAN_MILLIS));
+        assertThat(inbox.due(10)).extracting(TrackingInbox.Entry::messageId).containsExactly("a1", "a2");
+    }
+
+    @Test
     void intercomDownPausesEveryoneThenTheLastAttemptDeadLettersAndTheUserGoesOn() {
         inbox.store(List.of(call("a1", "identify", "A"), call("a2", "track", "A"), call("b1", "identify", "B")));
         List<RuntimeException> outage = new ArrayList<>();
