@@ -2,8 +2,6 @@ package org.intercomhub.pull;
 
 import org.intercomhub.intercom.Pager;
 
-import org.intercomhub.intercom.Page;
-
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +16,7 @@ public final class PullRun {
     private final boolean resumed;
     private Pager pager;
     /** The next page, being fetched while the current one is written. */
-    private CompletableFuture<Page> prefetch;
+    private CompletableFuture<PullRuns.FetchedPage> prefetch;
     private boolean hasMore = true;
     private String pageCursor;
     private Long runHighWater;
@@ -50,11 +48,11 @@ public final class PullRun {
     Pager pager() { return pager; }
     void pager(Pager pager) { this.pager = pager; }
 
-    void prefetch(CompletableFuture<Page> nextPage) { this.prefetch = nextPage; }
+    void prefetch(CompletableFuture<PullRuns.FetchedPage> nextPage) { this.prefetch = nextPage; }
 
     /** The prefetched page (its fetch error, if it failed), or null when none was started. */
-    Page takePrefetched() {
-        CompletableFuture<Page> nextPage = prefetch;
+    PullRuns.FetchedPage takePrefetched() {
+        CompletableFuture<PullRuns.FetchedPage> nextPage = prefetch;
         prefetch = null;
         if (nextPage == null) {
             return null;

@@ -119,8 +119,11 @@ public class PullRuns {
 
     /** The next page's items, minus those the warehouse already has in this version. */
     public List<JsonNode> nextPage(@ExchangeProperty("pull") PullRun run) {
-        Page prefetched = run.takePrefetched();
-        Page page = prefetched != null ? prefetched : fetch(run);
+        FetchedPage fetched = run.takePrefetched();
+        if (fetched == null) {
+            fetched = withStoredVersions(run, fetch(run));
+        }
+        Page page = fetched.page();
         PullDefinition definition = run.definition();
         List<JsonNode> items = new ArrayList<>(page.items());
         // keep the previous cursor when a page has none to offer (the last one): a resume then repeats one page
@@ -129,8 +132,9 @@ public class PullRuns {
         }
         run.morePages(!page.last() && run.pager().hasNext());
         if (run.hasMore() && !definition.deletes()) {
-            // fetch the next page while this one is filled in and written; its cursor is committed only with it
-            run.prefetch(CompletableFuture.supplyAsync(() -> run.pager().next(), prefetcher));
+            // fetch the next page, and read which of its items the warehouse holds, while this one is filled in and
+            // written; its cursor is committed only with it
+            run.prefetch(CompletableFuture.supplyAsync(() -> withStoredVersions(run, run.pager().next()), prefetcher));
         }
 
         if (definition.timestampField() != null) {
@@ -148,9 +152,27 @@ public class PullRuns {
                 run.morePages(false); // newest first: the rest were seen by an earlier run
             }
         } else if (definition.incremental()) {
-            items = dropUnchanged(run, items);
+            items = dropUnchanged(run, items, fetched.storedVersions());
         }
         return items;
+    }
+
+    /**
+     * A page and, for an incremental pull, the versions the warehouse holds of its items. Read with the fetch, on
+     * the prefetch thread: the page before may still be being written then, and an item of both pages is written
+     * twice at worst (the upsert keeps the newer version), never skipped wrongly.
+     */
+    record FetchedPage(Page page, Map<String, Long> storedVersions) {
+    }
+
+    private FetchedPage withStoredVersions(PullRun run, Page page) {
+        PullDefinition definition = run.definition();
+        if (!definition.incremental() || definition.deletes() || page.items().isEmpty()) {
+            return new FetchedPage(page, Map.of());
+        }
+        List<String> ids = new ArrayList<>(page.items().size());
+        page.items().forEach(item -> ids.add(item.path("id").asText()));
+        return new FetchedPage(page, warehouse.storedVersions(definition.table(), ids, SAME_SECOND_SETTLE));
     }
 
     private Page fetch(PullRun run) {
@@ -169,13 +191,10 @@ public class PullRuns {
     }
 
     /** Items the warehouse already holds, settled, at the same or a newer version need no detail calls and no write. */
-    private List<JsonNode> dropUnchanged(PullRun run, List<JsonNode> items) {
+    private List<JsonNode> dropUnchanged(PullRun run, List<JsonNode> items, Map<String, Long> stored) {
         if (items.isEmpty()) {
             return items;
         }
-        List<String> ids = new ArrayList<>(items.size());
-        items.forEach(item -> ids.add(item.path("id").asText()));
-        Map<String, Long> stored = warehouse.storedVersions(run.definition().table(), ids, SAME_SECOND_SETTLE);
         List<JsonNode> changed = new ArrayList<>(items.size());
         for (JsonNode item : items) {
             Long version = stored.get(item.path("id").asText());
