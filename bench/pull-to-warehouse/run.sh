@@ -6,6 +6,8 @@
 #   bench/pull-to-warehouse/run.sh [contacts] [heap] [postgres|mariadb]     defaults: 200000 256m postgres
 #   SKIP_BUILD=1 ...   reuse target/intercom-hub-*.jar;  JAR=path ...  run that jar (e.g. an earlier version)
 #   APP_JAVA_OPTS=...  extra JVM options for the app, e.g. -XX:StartFlightRecording=filename=/tmp/pull.jfr
+#   ROUTES=/tmp/old-routes   the route files the app reads (default routes/ of this tree): a build of another commit
+#                      needs that commit's (git archive <rev> routes | tar -x -C /tmp/old-routes-parent)
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, database test, trust auth) and psql, or MariaDB on
 # 127.0.0.1:3306 (root, no password, local_infile ON) and the mysql client; jstat, curl, bc.
@@ -60,7 +62,8 @@ java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --intercom.access-token=sandbox-token --intercom.base-url=http://127.0.0.1:$SANDBOX_PORT \
   "${WAREHOUSE[@]}" --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
   --sync.run-on-startup=false --sync.contact-notes=false "${ONLY_CONTACTS[@]}" \
-  --analytics.enabled=false --crm.enabled=false > "$WORK/app.log" 2>&1 &
+  --analytics.enabled=false --crm.enabled=false \
+  "--camel.main.routes-include-pattern=file:${ROUTES:-routes}/*.camel.yaml" > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done
 

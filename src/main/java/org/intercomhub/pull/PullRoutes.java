@@ -17,6 +17,8 @@ public class PullRoutes extends RouteBuilder {
 
     /** The template in routes/intercom-pull.camel.yaml. */
     static final String TEMPLATE = "intercom-pull";
+    /** The template of a collection's page writer, in the same file. */
+    static final String WRITER_TEMPLATE = "intercom-pull-writer";
 
     private final Map<String, PullSchedules.Schedule> schedules;
 
@@ -44,7 +46,11 @@ public class PullRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        // the route id is given here: a templated route does not take the id its template declares
+        // the route id is given here: a templated route does not take the id its template declares. Each writer is
+        // added before its pull, so that Camel, which stops routes in the reverse order, stops the pull first
+        schedules.forEach((collection, schedule) -> templatedRoute(WRITER_TEMPLATE)
+                .routeId("pull-write-" + collection)
+                .parameter("collection", collection));
         schedules.forEach((collection, schedule) -> templatedRoute(TEMPLATE)
                 .routeId("pull-" + collection)
                 .parameter("collection", collection)

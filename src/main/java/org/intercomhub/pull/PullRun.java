@@ -27,6 +27,10 @@ public final class PullRun {
     private long skippedUnchanged;
     private final java.util.concurrent.atomic.AtomicLong vanished = new java.util.concurrent.atomic.AtomicLong();
     private long lastProgressLogMillis;
+    /** Pages handed to the writer and not yet written or failed; the first write failure of the run. */
+    private int pagesInFlight;
+    private RuntimeException writeError;
+    private Long mappedHighWater;
 
     PullRun(PullDefinition definition, Checkpoint startCheckpoint, long since, Instant startedAt, boolean resumed,
             Long runHighWater) {
@@ -36,6 +40,7 @@ public final class PullRun {
         this.startedAt = startedAt;
         this.resumed = resumed;
         this.runHighWater = runHighWater;
+        this.mappedHighWater = runHighWater;
         this.lastProgressLogMillis = System.currentTimeMillis();
     }
 
@@ -78,23 +83,62 @@ public final class PullRun {
 
     String pageCursor() { return pageCursor; }
     void pageCursor(String cursor) { this.pageCursor = cursor; }
-    Long runHighWater() { return runHighWater; }
+    synchronized Long runHighWater() { return runHighWater; }
     Long pageHighWater() { return pageHighWater; }
     void pageHighWater(Long value) { this.pageHighWater = value; }
 
     synchronized void recordMapped() { pageRecords++; }
 
-    /** Closes the page: its records count as written and its high-water mark as reached; returns its size. */
-    synchronized int pageCommitted() {
-        int recordCount = pageRecords;
+    /**
+     * Closes the page the route filled in and hands it to the writer: its record count and the run's high-water
+     * mark so far, taken now, since the next page moves the run on while this one is written.
+     */
+    synchronized PageToWrite closePage(Checkpoint afterPage) {
+        PageToWrite page = new PageToWrite(this, afterPage, pageRecords, afterPage.runHighWater());
         pageRecords = 0;
-        pages++;
-        records += recordCount;
-        if (pageHighWater != null && (runHighWater == null || pageHighWater > runHighWater)) {
-            runHighWater = pageHighWater;
-        }
         pageHighWater = null;
-        return recordCount;
+        mappedHighWater = afterPage.runHighWater();
+        pagesInFlight++;
+        return page;
+    }
+
+    /** The highest version among the pages filled in so far (written or not). */
+    synchronized Long mappedHighWater() { return mappedHighWater; }
+
+    /** The page's records, its checkpoint and the branches' queue rows are committed: they count as written. */
+    synchronized void pageCommitted(PageToWrite page) {
+        pages++;
+        records += page.recordCount();
+        runHighWater = page.highWater();
+        pagesInFlight--;
+        notifyAll();
+    }
+
+    /** The page was not written; neither is any page after it, and the run stops at its next step. */
+    synchronized void pageFailed(RuntimeException error) {
+        if (writeError == null) {
+            writeError = error;
+        }
+        pagesInFlight--;
+        notifyAll();
+    }
+
+    /** Why a page of this run was not written; null while every page was. */
+    synchronized RuntimeException writeError() { return writeError; }
+
+    /** Waits until every page handed to the writer is written or failed. */
+    synchronized void awaitWrites() {
+        boolean interrupted = false;
+        while (pagesInFlight > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     void skippedUnchanged(int count) { skippedUnchanged += count; }
@@ -102,8 +146,8 @@ public final class PullRun {
     void vanished() { vanished.incrementAndGet(); }
     long vanishedCount() { return vanished.get(); }
     long skippedUnchanged() { return skippedUnchanged; }
-    public long records() { return records; }
-    public long pages() { return pages; }
+    public synchronized long records() { return records; }
+    public synchronized long pages() { return pages; }
     long lastProgressLogMillis() { return lastProgressLogMillis; }
     void lastProgressLogMillis(long millis) { this.lastProgressLogMillis = millis; }
 }

@@ -119,6 +119,7 @@ public class PullRuns {
 
     /** The next page's items, minus those the warehouse already has in this version. */
     public List<JsonNode> nextPage(@ExchangeProperty("pull") PullRun run) {
+        throwWriteError(run);
         FetchedPage fetched = run.takePrefetched();
         if (fetched == null) {
             fetched = withStoredVersions(run, fetch(run));
@@ -283,23 +284,38 @@ public class PullRuns {
     }
 
     /**
-     * Called before the page goes to the fan-out: the checkpoint after the page is written in the transaction of the
-     * page's warehouse rows (and the branches' queue rows), so it moves past them exactly when they are committed.
+     * Closes the page the route filled in: its checkpoint (after this page) and counts, taken now, go with it to the
+     * collection's writer, while the next page is fetched and filled in.
      */
-    public void pageCheckpoint(@ExchangeProperty("pull") PullRun run, Exchange exchange) {
+    public PageToWrite closePage(@ExchangeProperty("pull") PullRun run) {
         Checkpoint start = run.startCheckpoint();
         Long pageHighWater = run.pageHighWater();
-        Long runHighWater = run.runHighWater();
+        Long runHighWater = run.mappedHighWater();
         Long highWater = pageHighWater != null && (runHighWater == null || pageHighWater > runHighWater)
                 ? pageHighWater : runHighWater;
-        Checkpoint after = new Checkpoint(start.highWater(), run.since(), run.pageCursor(), highWater, run.startedAt());
-        AlsoCommitted.add(exchange, transaction -> checkpoints.save(transaction, run.collection(), after));
+        return run.closePage(new Checkpoint(start.highWater(), run.since(), run.pageCursor(), highWater,
+                run.startedAt()));
+    }
+
+    /**
+     * Called by the writer before the page goes to the fan-out: the checkpoint after the page is written in the
+     * transaction of the page's warehouse rows (and the branches' queue rows), so it moves past them exactly when
+     * they are committed. A page after one that failed is not written: the run resumes from the failed one.
+     */
+    public void pageCheckpoint(@ExchangeProperty("page") PageToWrite page, Exchange exchange) {
+        PullRun run = page.run();
+        if (run.writeError() != null) {
+            throw new IllegalStateException("not written: an earlier page of this run failed");
+        }
+        AlsoCommitted.add(exchange, transaction -> checkpoints.save(transaction, run.collection(), page.checkpoint()));
     }
 
     /** Called once the page's records and its checkpoint are committed: counts and reports the page. */
-    public void pageCommitted(@ExchangeProperty("pull") PullRun run) {
-        int count = run.pageCommitted();
-        status.page(run.collection(), count);
+    public void pageCommitted(@ExchangeProperty("page") PageToWrite page) {
+        PullRun run = page.run();
+        // counted before the run hears of it: the run's finish, which waits for it, then sees every page counted
+        status.page(run.collection(), page.recordCount());
+        run.pageCommitted(page);
         long now = System.currentTimeMillis();
         if (now - run.lastProgressLogMillis() >= progressEvery.toMillis()) {
             run.lastProgressLogMillis(now);
@@ -308,7 +324,14 @@ public class PullRuns {
         }
     }
 
+    /** The page was not written: the run stops at its next step and fails with this error. */
+    public void pageFailed(PageToWrite page, Exception error) {
+        page.run().pageFailed(error instanceof RuntimeException runtime ? runtime : new IllegalStateException(error));
+    }
+
     public void finish(@ExchangeProperty("pull") PullRun run) {
+        run.awaitWrites();
+        throwWriteError(run);
         PullDefinition definition = run.definition();
         int markedDeleted = 0;
         if (definition.mode() == SyncMode.FULL_REFRESH) {
@@ -332,11 +355,20 @@ public class PullRuns {
     /** Keeps the checkpoint: the next run resumes after the last committed page. */
     public void fail(PullRun run, Exception error) {
         String message = error.getClass().getSimpleName() + ": " + error.getMessage();
+        run.awaitWrites();
         run.awaitPrefetch();
         run.pager().close(); // gives a scroll's per-app permit back
         status.fail(run.collection(), message);
         log.error("{}: run failed after {} pages ({} records); the next run resumes from the last committed page: {}",
                 run.collection(), run.pages(), run.records(), message);
+    }
+
+    /** A page the writer could not write ends the run with the writer's error. */
+    private static void throwWriteError(PullRun run) {
+        RuntimeException error = run.writeError();
+        if (error != null) {
+            throw error;
+        }
     }
 
     private static Long newest(Long a, Long b) {

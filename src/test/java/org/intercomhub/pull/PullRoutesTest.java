@@ -61,7 +61,7 @@ class PullRoutesTest {
                      .run()) {
             CamelContext camel = hub.getBean(CamelContext.class);
             assertThat(camel.getRoutes().stream().filter(Route::isCreatedByRouteTemplate).map(Route::getId))
-                    .containsExactlyInAnyOrder("pull-tags", "pull-admins");
+                    .containsExactlyInAnyOrder("pull-tags", "pull-admins", "pull-write-tags", "pull-write-admins");
 
             SyncTrigger trigger = hub.getBean(SyncTrigger.class);
             assertThat(trigger.collections()).containsExactly("tags", "admins");
