@@ -5,9 +5,9 @@ package org.intercomhub.pull;
  * commit writes besides its records, taken when it was closed.
  *
  * @param run         the run it belongs to
- * @param checkpoint  the checkpoint after it, committed with its records
+ * @param checkpoint  the checkpoint after it, committed with its records (its runHighWater: the run's newest version
+ *                    up to and including this page)
  * @param recordCount its records (as mapped)
- * @param highWater   the run's newest version up to and including this page
  */
-public record PageToWrite(PullRun run, Checkpoint checkpoint, int recordCount, Long highWater) {
+public record PageToWrite(PullRun run, Checkpoint checkpoint, int recordCount) {
 }

@@ -94,7 +94,7 @@ public final class PullRun {
      * mark so far, taken now, since the next page moves the run on while this one is written.
      */
     synchronized PageToWrite closePage(Checkpoint afterPage) {
-        PageToWrite page = new PageToWrite(this, afterPage, pageRecords, afterPage.runHighWater());
+        PageToWrite page = new PageToWrite(this, afterPage, pageRecords);
         pageRecords = 0;
         pageHighWater = null;
         mappedHighWater = afterPage.runHighWater();
@@ -109,7 +109,7 @@ public final class PullRun {
     synchronized void pageCommitted(PageToWrite page) {
         pages++;
         records += page.recordCount();
-        runHighWater = page.highWater();
+        runHighWater = page.checkpoint().runHighWater();
         pagesInFlight--;
         notifyAll();
     }
