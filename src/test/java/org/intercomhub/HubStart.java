@@ -1,5 +1,6 @@
 package org.intercomhub;
 
+import org.intercomhub.pull.PullCatalog;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
@@ -42,6 +43,15 @@ public final class HubStart {
         return new HubStart().arg("intercom.access-token", "test-token")
                 .arg("intercom.base-url", "http://127.0.0.1:9")
                 .arg("warehouse.url", "jdbc:h2:mem:hub-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    /**
+     * No collection's cron fires while the test runs: a test that reads a collection's state must not depend on the
+     * wall clock (a production start keeps application.yaml's crons, and activity_logs' fires at :04, :19, :34, :49).
+     */
+    public HubStart withoutSchedules() {
+        new PullCatalog().names().forEach(collection -> arg("sync.collections." + collection + ".cron", NEVER));
+        return this;
     }
 
     public HubStart arg(String key, Object value) {

@@ -26,7 +26,7 @@ class AdminApiTest {
 
     @BeforeAll
     static void start() {
-        hub = HubStart.production()
+        hub = HubStart.production().withoutSchedules()
                 .arg("admin.tokens", OLD + "," + NEW)
                 .arg("intercom.max-retries", 0) // a triggered pull fails at once: nothing listens on its base URL
                 .run();

@@ -68,8 +68,8 @@ class PrometheusMetricsTest {
                 .arg("webhook.poll-interval-ms", 50)
                 // without the demo's push syncs (routes/demo/): they call Intercom every minute, and the rate-limit
                 // budget read here must not move between the scrape and the limiter's own reading
-                .arg("camel.main.routes-include-pattern", "file:routes/*.camel.yaml");
-        COLLECTIONS.forEach(c -> start.arg("sync.collections." + c + ".cron", HubStart.NEVER));
+                .arg("camel.main.routes-include-pattern", "file:routes/*.camel.yaml")
+                .withoutSchedules();
         hub = start.run();
         port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
         sandbox = hub.getBean(SandboxServer.class);

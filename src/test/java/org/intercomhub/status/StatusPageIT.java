@@ -81,8 +81,8 @@ class StatusPageIT {
                 .arg("sync.contact-notes", "false")
                 .arg("fanout.poll-interval-ms", 50)
                 .arg("webhook.client-secret", SECRET)
-                .arg("webhook.poll-interval-ms", 50);
-        new PullCatalog().names().forEach(c -> start.arg("sync.collections." + c + ".cron", HubStart.NEVER));
+                .arg("webhook.poll-interval-ms", 50)
+                .withoutSchedules();
         hub = start.run();
         port = Integer.parseInt(hub.getEnvironment().getProperty("local.server.port"));
 
@@ -283,7 +283,7 @@ class StatusPageIT {
     @Test
     void withoutAdminTokensABrowserOnLoopbackIsNotAskedForOne() throws Exception {
         // a hub with no HUB_ADMIN_TOKENS answers loopback callers: the page tries without a token and shows the data
-        try (ConfigurableApplicationContext loopbackOnly = HubStart.production().run();
+        try (ConfigurableApplicationContext loopbackOnly = HubStart.production().withoutSchedules().run();
              HeadlessChromium browser = HeadlessChromium.start()) {
             // a failed run whose error carries markup, as a remote server's words may: shown as text, never run
             SyncStatusBoard board = loopbackOnly.getBean(SyncStatusBoard.class);
