@@ -62,7 +62,7 @@ public final class ColumnValues {
                 return null;
             }
             if (type == ColumnType.JSON) {
-                return node.toString();
+                return JsonText.of(node);
             }
             if (node.isTextual()) {
                 return convert(node.textValue(), type);
@@ -73,7 +73,7 @@ public final class ColumnValues {
             if (node.isBoolean()) {
                 return convert(node.booleanValue(), type);
             }
-            return type == ColumnType.TEXT ? node.toString() : null;
+            return type == ColumnType.TEXT ? JsonText.of(node) : null;
         }
         return switch (type) {
             case TEXT -> toText(value);
