@@ -98,28 +98,59 @@ public class WarehouseUpsert {
      * rows, a pull's checkpoint. Committed even when the batch is empty.
      */
     public WriteResult write(List<CanonicalRecord> batch, List<AlsoCommitted> alsoCommitted) {
+        return write(batch, alsoCommitted, null);
+    }
+
+    /**
+     * As {@link #write(List, List)}, with the batch already made ready by {@link #prepare} (on another thread, while
+     * the previous batch was written); a {@code prepared} batch of other records, or null, is made ready here.
+     */
+    public WriteResult write(List<CanonicalRecord> batch, List<AlsoCommitted> alsoCommitted, PreparedBatch prepared) {
         List<AlsoCommitted> also = alsoCommitted == null ? List.of() : alsoCommitted;
         if (batch.isEmpty() && also.isEmpty()) {
             return WriteResult.empty();
         }
-        List<CanonicalRecord> parents = new ArrayList<>(batch.size());
-        List<CanonicalRecord> childRowChanges = new ArrayList<>();
-        for (CanonicalRecord record : batch) {
-            TableSpec spec = specs.get(record.collection());
-            (spec != null && spec.isChild() ? childRowChanges : parents).add(record);
-        }
-        List<TableBatch> tables = prepare(BatchDeduplicator.dedupe(parents));
-        List<ChildRowChange> childChanges = prepareChildRowChanges(childRowChanges);
+        PreparedBatch ready = prepared != null && prepared.records == batch ? prepared : prepare(batch);
         Instant now = clock.instant();
         for (int attempt = 1; ; attempt++) {
             try {
-                return writeOnce(tables, childChanges, now, also);
+                return writeOnce(ready.tables, ready.childChanges, now, also);
             } catch (SQLException e) {
                 if (attempt >= MAX_ATTEMPTS || !isConflict(e)) {
                     throw new WarehouseException("Writing " + batch.size() + " records failed", e);
                 }
                 backOff(attempt);
             }
+        }
+    }
+
+    /**
+     * Makes a batch ready to write, outside any transaction: its tables and columns created, its rows deduplicated,
+     * sorted, and their values converted to their columns' types. All CPU but the DDL; a pull does it for the next page
+     * while its writer writes the previous one.
+     */
+    public PreparedBatch prepare(List<CanonicalRecord> batch) {
+        List<CanonicalRecord> parents = new ArrayList<>(batch.size());
+        List<CanonicalRecord> childRowChanges = new ArrayList<>();
+        for (CanonicalRecord record : batch) {
+            TableSpec spec = specs.get(record.collection());
+            (spec != null && spec.isChild() ? childRowChanges : parents).add(record);
+        }
+        return new PreparedBatch(batch, prepareTables(BatchDeduplicator.dedupe(parents)),
+                prepareChildRowChanges(childRowChanges));
+    }
+
+    /** A batch made ready by {@link #prepare}: what {@link #write(List, List, PreparedBatch)} sends. */
+    public static final class PreparedBatch {
+        private final List<CanonicalRecord> records;
+        private final List<TableBatch> tables;
+        private final List<ChildRowChange> childChanges;
+
+        private PreparedBatch(List<CanonicalRecord> records, List<TableBatch> tables,
+                              List<ChildRowChange> childChanges) {
+            this.records = records;
+            this.tables = tables;
+            this.childChanges = childChanges;
         }
     }
 
@@ -199,18 +230,38 @@ public class WarehouseUpsert {
 
     // ---- preparation, outside the transaction: DDL must not run inside it -------------------------------------
 
-    /** A record with its sanitized column values and child rows. */
-    private record PreparedRecord(CanonicalRecord record, Map<String, Object> values,
-                                  Map<String, List<Map<String, Object>>> children) {
+    /**
+     * A record with its column values (sanitized names, values converted to the columns' types), the statement
+     * columns they make, and its child rows, likewise.
+     */
+    private record PreparedRecord(CanonicalRecord record, PreparedRow row, Map<String, List<PreparedRow>> children) {
         String id() {
             return record.id();
         }
+
+        Map<String, Object> values() {
+            return row.values();
+        }
+    }
+
+    /** One row's values, converted to its table's column types, and its statement's columns. */
+    private record PreparedRow(Map<String, Object> values, List<Column> columns) {
+    }
+
+    /** Converts the values to the table's column types (the columns exist now) and works out the statement columns. */
+    private PreparedRow prepared(String table, Map<String, Object> values) {
+        Map<String, ColumnType> types = tableManager.columns(table);
+        values.replaceAll((name, value) -> {
+            ColumnType type = types.get(name);
+            return type == null ? value : ColumnValues.convert(value, type);
+        });
+        return new PreparedRow(values, statementColumns(values, types));
     }
 
     private record TableBatch(TableSpec spec, List<PreparedRecord> records) {
     }
 
-    private List<TableBatch> prepare(Map<String, Map<String, CanonicalRecord>> byTable) {
+    private List<TableBatch> prepareTables(Map<String, Map<String, CanonicalRecord>> byTable) {
         List<TableBatch> tables = new ArrayList<>();
         byTable.forEach((collection, records) -> {
             TableSpec spec = specFor(collection);
@@ -218,18 +269,27 @@ public class WarehouseUpsert {
             String key = spec.keyColumns().get(0);
             Map<String, Object> sample = new LinkedHashMap<>();
             Map<String, Map<String, Object>> childSamples = new TreeMap<>();
-            List<PreparedRecord> prepared = new ArrayList<>(records.size());
+            List<Map<String, Object>> rows = new ArrayList<>(records.size());
+            List<Map<String, List<Map<String, Object>>>> childRows = new ArrayList<>(records.size());
             for (CanonicalRecord record : records.values()) {
                 // a delete writes the columns its row names too (e.g. a contact's archived flag), nothing else
                 Map<String, Object> values = sanitizedRow(record.row());
                 values.put(key, record.id());
                 addToSample(sample, values);
-                Map<String, List<Map<String, Object>>> children = record.op() == Operation.DELETE ? Map.of()
-                        : prepareChildren(record, childSamples);
-                prepared.add(new PreparedRecord(record, values, children));
+                rows.add(values);
+                childRows.add(record.op() == Operation.DELETE ? Map.of() : prepareChildren(record, childSamples));
             }
             tableManager.ensureColumns(spec.name(), sample);
             childSamples.forEach(tableManager::ensureColumns);
+            List<PreparedRecord> prepared = new ArrayList<>(records.size());
+            int i = 0;
+            for (CanonicalRecord record : records.values()) {
+                Map<String, List<PreparedRow>> children = new TreeMap<>();
+                childRows.get(i).forEach((child, values) -> children.put(child,
+                        values.stream().map(row -> prepared(child, row)).toList()));
+                prepared.add(new PreparedRecord(record, prepared(spec.name(), rows.get(i)), children));
+                i++;
+            }
             // Rows are written in id order, so two writers lock shared rows in the same order.
             prepared.sort(Comparator.comparing(PreparedRecord::id));
             tables.add(new TableBatch(spec, prepared));
@@ -238,15 +298,16 @@ public class WarehouseUpsert {
     }
 
     /** One child row to upsert or delete on its own; {@code key} is table, parent id, id. */
-    private record ChildRowChange(TableSpec spec, List<String> key, CanonicalRecord record,
-                                  Map<String, Object> values) {
+    private record ChildRowChange(TableSpec spec, List<String> key, CanonicalRecord record, PreparedRow row) {
     }
 
     private List<ChildRowChange> prepareChildRowChanges(List<CanonicalRecord> records) {
         if (records.isEmpty()) {
             return List.of();
         }
-        Map<List<String>, ChildRowChange> byKey = new TreeMap<>(Comparator.comparing(Object::toString));
+        record Change(TableSpec spec, List<String> key, CanonicalRecord record, Map<String, Object> values) {
+        }
+        Map<List<String>, Change> byKey = new TreeMap<>(Comparator.comparing(Object::toString));
         Map<String, Map<String, Object>> samples = new LinkedHashMap<>();
         for (CanonicalRecord record : records) {
             TableSpec spec = specs.get(record.collection());
@@ -259,7 +320,7 @@ public class WarehouseUpsert {
                         + spec.parentKey());
             }
             List<String> key = List.of(spec.name(), parentId.toString(), record.id());
-            ChildRowChange change = new ChildRowChange(spec, key, record, values);
+            Change change = new Change(spec, key, record, values);
             // the newest change of a row wins, the later one on a tie (as for whole records)
             byKey.merge(key, change, (kept, incoming) ->
                     BatchDeduplicator.replaces(kept.record().sourceUpdatedAt(), incoming.record().sourceUpdatedAt())
@@ -269,7 +330,11 @@ public class WarehouseUpsert {
             }
         }
         samples.forEach(tableManager::ensureColumns);
-        return new ArrayList<>(byKey.values());
+        List<ChildRowChange> changes = new ArrayList<>(byKey.size());
+        // a delete binds its key only
+        byKey.values().forEach(change -> changes.add(new ChildRowChange(change.spec(), change.key(), change.record(),
+                change.record().op() == Operation.UPSERT ? prepared(change.spec().name(), change.values()) : null)));
+        return changes;
     }
 
     private Map<String, List<Map<String, Object>>> prepareChildren(CanonicalRecord parent,
@@ -406,11 +471,9 @@ public class WarehouseUpsert {
     /** The records as conditional upserts, one statement (or one per chunk) per set of columns they carry. */
     private void upsertByColumns(Connection connection, TableSpec spec, List<PreparedRecord> records, Instant now,
                                  Set<String> written, Set<String> existed) throws SQLException {
-        Map<String, ColumnType> types = tableManager.columns(spec.name());
         Map<List<Column>, List<PreparedRecord>> byColumns = new LinkedHashMap<>();
         for (PreparedRecord record : records) {
-            byColumns.computeIfAbsent(statementColumns(record.values(), types), columns -> new ArrayList<>())
-                    .add(record);
+            byColumns.computeIfAbsent(record.row().columns(), columns -> new ArrayList<>()).add(record);
         }
         for (Map.Entry<List<Column>, List<PreparedRecord>> group : byColumns.entrySet()) {
             upsert(connection, spec, group.getKey(), group.getValue(), now, written, existed);
@@ -443,11 +506,11 @@ public class WarehouseUpsert {
             }
             return;
         }
-        List<Column> columns = statementColumns(change.values(), types);
+        List<Column> columns = change.row().columns();
         String sql = cached("upsert|" + table + "|1|" + columns, () ->
                 dialect.conditionalUpsert(table, spec.keyColumns(), columns, 1));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bindRow(statement, 1, columns, change.values(), record, now);
+            bindRow(statement, 1, columns, change.row().values(), record, now);
             statement.executeUpdate();
             result.add(spec.name(), new WriteResult.TableCounts(0, 0, 0, 1));
         }
@@ -586,12 +649,11 @@ public class WarehouseUpsert {
             throws SQLException {
         record ChildRow(Map<String, Object> values, CanonicalRecord parent) {
         }
-        Map<String, ColumnType> types = tableManager.columns(spec.name());
         Map<List<Column>, List<ChildRow>> byColumns = new LinkedHashMap<>();
         for (PreparedRecord parent : parents) {
-            for (Map<String, Object> values : parent.children().get(spec.name())) {
-                byColumns.computeIfAbsent(statementColumns(values, types), columns -> new ArrayList<>())
-                        .add(new ChildRow(values, parent.record()));
+            for (PreparedRow row : parent.children().get(spec.name())) {
+                byColumns.computeIfAbsent(row.columns(), columns -> new ArrayList<>())
+                        .add(new ChildRow(row.values(), parent.record()));
             }
         }
         String table = tableManager.qualified(spec.name());
@@ -669,7 +731,7 @@ public class WarehouseUpsert {
             case SOURCE -> record.source() == null ? null : record.source().columnValue();
             case SOURCE_UPDATED_AT -> record.sourceUpdatedAt();
             case DELETED -> record.op() == Operation.DELETE;
-            default -> ColumnValues.convert(values.get(column.name()), column.type());
+            default -> values.get(column.name()); // converted to the column's type by prepare
         };
     }
 
