@@ -75,7 +75,22 @@ final class JsonText {
 
     private static void quoted(String value, StringBuilder text) {
         text.append('"');
-        STRINGS.quoteAsString(value, text);
+        if (needsEscaping(value)) {
+            STRINGS.quoteAsString(value, text);
+        } else {
+            text.append(value); // most names and values: nothing to escape, no encoder's buffers
+        }
         text.append('"');
+    }
+
+    /** What Jackson escapes by default: control characters, the quote and the backslash. */
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 }

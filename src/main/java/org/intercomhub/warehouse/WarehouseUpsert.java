@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,14 +249,40 @@ public class WarehouseUpsert {
     private record PreparedRow(Map<String, Object> values, List<Column> columns) {
     }
 
-    /** Converts the values to the table's column types (the columns exist now) and works out the statement columns. */
-    private PreparedRow prepared(String table, Map<String, Object> values) {
+    /**
+     * Converts the values to the table's column types (the columns exist now) and works out the statement columns,
+     * taken over from the table's previous row when it names the same columns in the same order, as rows of one
+     * collection mostly do (sorting each row's columns was a tenth of a pull's preparation).
+     */
+    private PreparedRow prepared(String table, Map<String, Object> values, Map<String, LastRow> lastRows) {
         Map<String, ColumnType> types = tableManager.columns(table);
         values.replaceAll((name, value) -> {
             ColumnType type = types.get(name);
             return type == null ? value : ColumnValues.convert(value, type);
         });
-        return new PreparedRow(values, statementColumns(values, types));
+        LastRow last = lastRows.get(table);
+        List<Column> columns = last != null && last.types() == types && sameNames(last.row().values(), values)
+                ? last.row().columns() : statementColumns(values, types);
+        PreparedRow row = new PreparedRow(values, columns);
+        lastRows.put(table, new LastRow(types, row));
+        return row;
+    }
+
+    /** A table's row prepared last in a batch, and the column types it was prepared with. */
+    private record LastRow(Map<String, ColumnType> types, PreparedRow row) {
+    }
+
+    private static boolean sameNames(Map<String, Object> a, Map<String, Object> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        Iterator<String> other = b.keySet().iterator();
+        for (String name : a.keySet()) {
+            if (!name.equals(other.next())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private record TableBatch(TableSpec spec, List<PreparedRecord> records) {
@@ -282,12 +309,13 @@ public class WarehouseUpsert {
             tableManager.ensureColumns(spec.name(), sample);
             childSamples.forEach(tableManager::ensureColumns);
             List<PreparedRecord> prepared = new ArrayList<>(records.size());
+            Map<String, LastRow> lastRows = new HashMap<>();
             int i = 0;
             for (CanonicalRecord record : records.values()) {
                 Map<String, List<PreparedRow>> children = new TreeMap<>();
                 childRows.get(i).forEach((child, values) -> children.put(child,
-                        values.stream().map(row -> prepared(child, row)).toList()));
-                prepared.add(new PreparedRecord(record, prepared(spec.name(), rows.get(i)), children));
+                        values.stream().map(row -> prepared(child, row, lastRows)).toList()));
+                prepared.add(new PreparedRecord(record, prepared(spec.name(), rows.get(i), lastRows), children));
                 i++;
             }
             // Rows are written in id order, so two writers lock shared rows in the same order.
@@ -331,9 +359,11 @@ public class WarehouseUpsert {
         }
         samples.forEach(tableManager::ensureColumns);
         List<ChildRowChange> changes = new ArrayList<>(byKey.size());
+        Map<String, LastRow> lastRows = new HashMap<>();
         // a delete binds its key only
         byKey.values().forEach(change -> changes.add(new ChildRowChange(change.spec(), change.key(), change.record(),
-                change.record().op() == Operation.UPSERT ? prepared(change.spec().name(), change.values()) : null)));
+                change.record().op() == Operation.UPSERT ? prepared(change.spec().name(), change.values(), lastRows)
+                        : null)));
         return changes;
     }
 
