@@ -68,6 +68,13 @@ public final class GroupCommit<R> implements AutoCloseable {
     /** Rows per INSERT, largest first (64 rows of an inbox are a few hundred parameters). */
     private static final int[] STATEMENT_SIZES = {64, 16, 4, 1};
     private static final long POLL_MILLIS = 100;
+    /**
+     * Tries of a request alone beyond one per row, each after a pause: H2 can report a key that another transaction
+     * inserted and has not committed yet as a duplicate at once (PostgreSQL and MariaDB wait for that transaction), so
+     * a try may find nothing new stored (CI saw a request fail so, in GroupCommitH2Test's two-instance test).
+     */
+    private static final int EXTRA_TRIES = 5;
+    private static final long CONFLICT_PAUSE_MILLIS = 10;
 
     private final Table<R> table;
     private final JdbcTemplate jdbc;
@@ -217,8 +224,9 @@ public final class GroupCommit<R> implements AutoCloseable {
     }
 
     /**
-     * One request in its own transaction. A conflict means another transaction (another instance) committed one of
-     * its keys meanwhile, which the next try sees as stored: tried again, at most once more per row.
+     * One request in its own transaction. A conflict means another transaction (another instance) stored one of its
+     * keys meanwhile, which the next try sees as stored once that transaction committed: tried again, once more per
+     * row and a few times more, after a pause that grows.
      */
     private void alone(Request<R> request) {
         for (int attempt = 0; ; attempt++) {
@@ -226,7 +234,8 @@ public final class GroupCommit<R> implements AutoCloseable {
                 request.stored().complete(writeAlone(request));
                 return;
             } catch (DataIntegrityViolationException | ConcurrencyFailureException e) {
-                if (attempt < request.rows().size()) {
+                if (attempt < request.rows().size() + EXTRA_TRIES) {
+                    pause(attempt);
                     continue;
                 }
                 if (e instanceof DuplicateKeyException && request.rows().size() == 1) {
@@ -240,6 +249,14 @@ public final class GroupCommit<R> implements AutoCloseable {
                 request.stored().completeExceptionally(e);
                 return;
             }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(CONFLICT_PAUSE_MILLIS * (attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
