@@ -259,6 +259,14 @@ public class TrackingInbox implements AutoCloseable {
                 clip(error), clock.millis(), entry.seq());
     }
 
+    /** Whether a call before {@code seq} of one of these users is not applied yet. */
+    public boolean earlierPending(long seq, List<String> userKeys) {
+        Integer pending = jdbc.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE user_key IN ("
+                + placeholders(userKeys.size()) + ") AND applied_at IS NULL AND seq < ?", Integer.class,
+                java.util.stream.Stream.concat(userKeys.stream(), java.util.stream.Stream.of(seq)).toArray());
+        return pending != null && pending > 0;
+    }
+
     /**
      * Intercom's id of the contact this user's latest applied identify, page or screen wrote (or an alias merged the
      * user's lead into, or made the user of); null when none is known. One row by key, however many calls the user

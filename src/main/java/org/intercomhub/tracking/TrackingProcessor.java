@@ -192,6 +192,10 @@ public class TrackingProcessor {
                 continue;
             }
             TrackingCall call = callOf(entry);
+            if (waitsForItsPreviousId(entry, call)) {
+                heldBack.add(entry.userKey());
+                continue;
+            }
             try {
                 TrackingApplier.Result result = applier.apply(call);
                 switch (result.kind()) {
@@ -236,6 +240,16 @@ public class TrackingProcessor {
             }
         }
         return settled;
+    }
+
+    /**
+     * An alias merges the lead of its previousId, another user than its own: it waits, as a call of that user, until
+     * that user's earlier calls are applied (the identify that makes the lead, sent in the same batch, may not be).
+     */
+    private boolean waitsForItsPreviousId(TrackingInbox.Entry entry, TrackingCall call) {
+        String previousId = "alias".equals(entry.type()) ? TrackingCall.idText(call.body().get("previousId")) : null;
+        return previousId != null && inbox.earlierPending(entry.seq(),
+                List.of(TrackingCall.userKey(null, previousId), TrackingCall.userKey(previousId, null)));
     }
 
     /**

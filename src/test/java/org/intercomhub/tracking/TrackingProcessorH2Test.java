@@ -254,6 +254,25 @@ class TrackingProcessorH2Test {
     }
 
     @Test
+    void anAliasWaitsUntilTheEarlierCallsOfItsPreviousIdAreApplied() {
+        ObjectNode visitor = JSON.createObjectNode().put("type", "identify").put("anonymousId", "anon-7")
+                .put("messageId", "v1");
+        ObjectNode alias = JSON.createObjectNode().put("type", "alias").put("userId", "U")
+                .put("previousId", "anon-7").put("messageId", "u1");
+        inbox.store(List.of(new TrackingCall("v1", "identify", TrackingCall.userKey(null, "anon-7"), visitor),
+                new TrackingCall("u1", "alias", TrackingCall.userKey("U", null), alias)));
+        // the identify that writes the lead fails once: the alias, another user's call, must not merge before it
+        applier.failures.put("v1", new ArrayList<>(List.of(new IllegalStateException("lead not written"))));
+
+        processor.applyDue();
+        assertThat(applier.seen).as("the alias waits for the visitor's identify").containsExactly("v1");
+        clock.advance(Duration.ofSeconds(2));
+        processor.applyDue();
+        assertThat(applier.seen).containsExactly("v1", "v1", "u1");
+        assertThat(inbox.pending().rows()).isZero();
+    }
+
+    @Test
     void intercomDownPausesEveryoneThenTheLastAttemptDeadLettersAndTheUserGoesOn() {
         inbox.store(List.of(call("a1", "identify", "A"), call("a2", "track", "A"), call("b1", "identify", "B")));
         List<RuntimeException> outage = new ArrayList<>();
