@@ -107,7 +107,8 @@ import json,sys
 d=json.load(sys.stdin)["destinations"]
 for b in ("analytics","crm"):
     if d.get(b,{}).get("enabled"):
-        x=d[b]; print("   %s: sent %d, failed %d, dead-lettered %d, dropped %d, throttled %d" % (b, x["sent"], x["failed"], x["dead_lettered"], x["dropped"], x["throttled"]))' > "$WORK/branches-$name.txt"
+        x=d[b]; print("   %s: sent %d, failed %d, dead-lettered %d, dropped %d, throttled %d" % (b, x["sent"], x["failed"], x["dead_lettered"], x["dropped"], x["throttled"]))
+        if x.get("last_error"): print("     last error: %s" % x["last_error"])' > "$WORK/branches-$name.txt"
   local pull all
   pull=$(echo "$end_pull - $start" | bc -l)
   all=$(echo "$end_all - $start" | bc -l)
