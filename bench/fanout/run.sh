@@ -3,13 +3,14 @@
 #   1. warehouse only (analytics and CRM off): the baseline
 #   2. warehouse + analytics + CRM, both to stub receivers answering at once
 #   3. the same with the stub Amplitude throttling 10% of users once (429 with throttled_users; they wait 30 s)
+#   (all-three-unyielding, on demand: 2. with fanout.yield-to-pulls=0s, the branches delivering during the pull)
 # The sandbox and the stubs run in their own processes (SandboxMain), the app in production mode pointed at them.
 # Each figure: seconds from the pull's start until the warehouse has every row, and until both branch queues are
 # empty; records/s of the whole fan-out.
 #
 #   bench/fanout/run.sh [contacts] [heap]       defaults: 100000 512m
 #   JAR=/tmp/old.jar bench/fanout/run.sh         run another build (before/after comparisons); unset: builds this tree
-#   RUNS="warehouse-only all-three"              which of the three runs (default all three)
+#   RUNS="warehouse-only all-three"              which runs (default the three; also all-three-unyielding)
 #   SANDBOX_JAR=/tmp/new.jar                     the build the sandbox and the stubs run from (default JAR): the same
 #                                                stubs for both sides of a comparison
 #   ROUTES=/tmp/old-routes                       the route files the app reads (default routes/ of this tree: a build
@@ -131,6 +132,9 @@ for r in $RUNS; do
     warehouse-only) run warehouse-only ;;
     # shellcheck disable=SC2046
     all-three) run all-three $(to_stubs 18097 18098) ;;
+    # the branches deliver while the pull runs (fanout.yield-to-pulls off): what they cost the pull's 2 cores
+    # shellcheck disable=SC2046
+    all-three-unyielding) run all-three-unyielding $(to_stubs 18097 18098) --fanout.yield-to-pulls=0s ;;
     # shellcheck disable=SC2046
     all-three-throttled) run all-three-throttled $(to_stubs 18197 18198) ;;
   esac

@@ -293,7 +293,9 @@
       row.appendChild(el('td', name, 'name'));
       row.appendChild(el('td', b.enabled ? 'yes' : 'no'));
       row.appendChild(el('td', number(b.waiting), 'num queued'));
-      row.appendChild(el('td', b.waiting ? duration((b.oldest_queued_age_seconds || 0) * 1000) : '', 'num'));
+      const age = b.waiting ? duration((b.oldest_queued_age_seconds || 0) * 1000) : '';
+      // fanout.yield-to-pulls: the branch delivers once the running pulls end
+      row.appendChild(el('td', b.yielding_to_pulls ? (age + ' (waits for the pulls)').trim() : age, 'num'));
       row.appendChild(el('td', number(b.sent), 'num sent'));
       row.appendChild(el('td', number(b.failed), 'num'));
       row.appendChild(el('td', number(b.dead_letters_now), 'num dead-letters'));

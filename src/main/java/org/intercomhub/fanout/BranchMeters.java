@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Each branch's meters, tagged {@code branch} (README "Metrics"), and the {@code destinations} section of
@@ -25,6 +26,7 @@ public class BranchMeters {
     private final MeterRegistry meters;
     private final Map<String, Branch> branches = new ConcurrentSkipListMap<>();
     private volatile QueueReader queues;
+    private volatile BooleanSupplier yieldingToPulls = () -> false;
 
     /** Reads a branch's queue and dead letters from the bookkeeping tables. */
     public record QueueReader(BranchOutbox outbox, DeadLetters deadLetters, Clock clock, Duration cache) {
@@ -93,6 +95,11 @@ public class BranchMeters {
     public void queuesFrom(QueueReader reader) {
         this.queues = reader;
         branches.values().forEach(this::attach);
+    }
+
+    /** Whether the branches wait for the running pulls now (fanout.yield-to-pulls): shown with each branch. */
+    public void yieldingFrom(BooleanSupplier yielding) {
+        this.yieldingToPulls = yielding;
     }
 
     private void attach(Branch b) {
@@ -184,6 +191,7 @@ public class BranchMeters {
     public Map<String, Object> snapshot() {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("warehouse", Map.of("mode", "synchronous: a page is committed only after the warehouse wrote it"));
+        boolean yielding = yieldingToPulls.getAsBoolean();
         branches.forEach((name, b) -> {
             Map<String, Object> branch = new LinkedHashMap<>();
             branch.put("enabled", b.enabled);
@@ -202,6 +210,7 @@ public class BranchMeters {
                 branch.put("dead_letters_now", reading.deadLetters());
             }
             branch.put("last_error", b.lastError);
+            branch.put("yielding_to_pulls", b.enabled && yielding);
             all.put(name, branch);
         });
         return all;

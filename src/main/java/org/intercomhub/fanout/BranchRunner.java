@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Takes each branch's due outbox rows and settles them once the branch's route delivered them (routes/analytics.camel.yaml
@@ -32,6 +33,10 @@ public class BranchRunner {
     private final BranchMeters meters;
     private final Policy policy;
     private final Clock clock;
+    private static final long NOT_YIELDING = Long.MIN_VALUE;
+    private BooleanSupplier pullsRunning = () -> false;
+    private Duration maxYield = Duration.ZERO;
+    private volatile long yieldingSince = NOT_YIELDING;
 
     public BranchRunner(List<Branch> branches, BranchOutbox outbox, DeadLetters deadLetters, BranchMeters meters,
                         Policy policy, Clock clock) {
@@ -81,9 +86,45 @@ public class BranchRunner {
         }
     }
 
-    /** Takes the branch's due outbox rows (called by the branch's route). */
+    /**
+     * Branches wait while {@code pullsRunning} says this instance pulls, {@code atMost} at a time (zero: never wait):
+     * on a few cores their deliveries would take the pull's CPU, and the warehouse is the destination that has to be
+     * complete first. Their records stay queued meanwhile; nothing is lost, only delivered later.
+     */
+    public void yieldToPulls(BooleanSupplier pullsRunning, Duration atMost) {
+        this.pullsRunning = pullsRunning;
+        this.maxYield = atMost;
+    }
+
+    /**
+     * Whether the branches wait now: pulls are running and they have waited less than {@code fanout.yield-to-pulls}
+     * since they began to. After that they deliver until no pull runs, so a long pull delays them by that at most.
+     */
+    public boolean yieldingToPulls() {
+        if (maxYield.isZero() || !pullsRunning.getAsBoolean()) {
+            yieldingSince = NOT_YIELDING;
+            return false;
+        }
+        long now = clock.millis();
+        if (yieldingSince == NOT_YIELDING) {
+            yieldingSince = now;
+        }
+        return now - yieldingSince < maxYield.toMillis();
+    }
+
+    /** What {@link #yieldingToPulls} last decided, still true now (the status's view; changes nothing). */
+    public boolean isYieldingToPulls() {
+        long since = yieldingSince;
+        return since != NOT_YIELDING && !maxYield.isZero() && pullsRunning.getAsBoolean()
+                && clock.millis() - since < maxYield.toMillis();
+    }
+
+    /** Takes the branch's due outbox rows (called by the branch's route); none while it yields to pulls. */
     public Due due(String branchName) {
         branch(branchName);
+        if (yieldingToPulls()) {
+            return new Due(branchName, List.of(), false);
+        }
         List<BranchOutbox.Entry> due = outbox.due(branchName, policy.batchSize());
         return new Due(branchName, due, due.size() >= policy.batchSize());
     }

@@ -15,6 +15,7 @@ import org.intercomhub.crm.CrmProperties;
 import org.intercomhub.metrics.MetricsProperties;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.SyncApi;
+import org.intercomhub.sync.SyncStatusBoard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -150,8 +151,12 @@ public class FanoutConfiguration {
 
     @Bean
     public BranchRunner branchRunner(Branches branches, BranchOutbox outbox, DeadLetters deadLetters,
-                                     BranchMeters meters, Clock clock, FanoutProperties fanout) {
-        return new BranchRunner(branches.all(), outbox, deadLetters, meters, fanout.policy(), clock);
+                                     BranchMeters meters, Clock clock, FanoutProperties fanout,
+                                     SyncStatusBoard pulls) {
+        BranchRunner runner = new BranchRunner(branches.all(), outbox, deadLetters, meters, fanout.policy(), clock);
+        runner.yieldToPulls(pulls::anyRunning, fanout.yieldToPulls());
+        meters.yieldingFrom(runner::isYieldingToPulls);
+        return runner;
     }
 
     @Bean

@@ -18,6 +18,7 @@ import java.time.Duration;
  *                       (FANOUT_MAX_ATTEMPTS)
  * @param initialBackoff first wait of the exponential backoff between those tries (FANOUT_INITIAL_BACKOFF)
  * @param maxBackoff     longest wait between tries (FANOUT_MAX_BACKOFF)
+ * @param yieldToPulls   how long at most the branches wait while this instance pulls (FANOUT_YIELD_TO_PULLS; 0: never)
  */
 @Validated
 @ConfigurationProperties("fanout")
@@ -26,7 +27,8 @@ public record FanoutProperties(
         @Min(1) @DefaultValue("500") int batchSize,
         @Min(1) @DefaultValue("8") int maxAttempts,
         @NotNull @DurationMin(millis = 1) @DefaultValue("1s") Duration initialBackoff,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("5m") Duration maxBackoff) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("5m") Duration maxBackoff,
+        @NotNull @DurationMin(millis = 0) @DefaultValue("10m") Duration yieldToPulls) {
 
     public BranchRunner.Policy policy() {
         return new BranchRunner.Policy(batchSize, maxAttempts, initialBackoff, maxBackoff);

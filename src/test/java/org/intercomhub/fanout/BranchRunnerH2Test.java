@@ -1,6 +1,7 @@
 package org.intercomhub.fanout;
 
 import org.h2.jdbcx.JdbcDataSource;
+import org.intercomhub.MutableClock;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -9,9 +10,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,5 +89,65 @@ class BranchRunnerH2Test {
         assertThat(runner.replay(deadLetters.list(null, null, List.of(letters.get(0).id()), 10)))
                 .containsEntry("delivered", 1);
         assertThat(deadLetters.count("scripted")).isZero();
+    }
+
+    @Test
+    void whileAPullRunsTheBranchesWaitAtMostTheirYieldThenDeliverWhatWaited() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.migrate();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
+        ScriptedBranch branch = new ScriptedBranch();
+        BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, List.of(branch));
+        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, clock),
+                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new BranchRunner.Policy(10, 2, Duration.ZERO, Duration.ZERO), clock);
+        AtomicBoolean pulling = new AtomicBoolean(true);
+        runner.yieldToPulls(pulling::get, Duration.ofMinutes(10));
+        outbox.enqueued(List.of(record("a"), record("b")));
+
+        assertThat(runner.drain("scripted")).isZero();
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(runner.drain("scripted")).isZero();
+        assertThat(outbox.backlog("scripted").get("waiting")).isEqualTo(2);
+        assertThat(runner.isYieldingToPulls()).isTrue();
+        // a pull that runs longer than the yield: the branch delivers anyway
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(runner.isYieldingToPulls()).isFalse();
+        assertThat(runner.drain("scripted")).isEqualTo(2);
+        assertThat(branch.seen).containsExactly("a", "b");
+
+        // the pulls ended, then a new one begins: the branch waits again, and delivers as soon as it ends
+        pulling.set(false);
+        outbox.enqueued(List.of(record("c")));
+        pulling.set(true);
+        assertThat(runner.drain("scripted")).isEqualTo(1); // the yield began before the last pull ended: it carries on
+        outbox.enqueued(List.of(record("d")));
+        pulling.set(false);
+        assertThat(runner.yieldingToPulls()).isFalse();
+        pulling.set(true);
+        assertThat(runner.drain("scripted")).isZero();
+        pulling.set(false);
+        assertThat(runner.drain("scripted")).isEqualTo(1);
+        assertThat(branch.seen).containsExactly("a", "b", "c", "d");
+    }
+
+    @Test
+    void aZeroYieldNeverHoldsTheBranchesBack() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.migrate();
+        ScriptedBranch branch = new ScriptedBranch();
+        BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
+        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, Clock.systemUTC()),
+                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new BranchRunner.Policy(10, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
+        runner.yieldToPulls(() -> true, Duration.ZERO);
+        outbox.enqueued(List.of(record("a")));
+        assertThat(runner.drain("scripted")).isEqualTo(1);
     }
 }
