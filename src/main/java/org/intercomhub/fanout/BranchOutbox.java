@@ -2,6 +2,7 @@ package org.intercomhub.fanout;
 
 import org.apache.camel.Exchange;
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.jdbc.MultiRowInsert;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.warehouse.AlsoCommitted;
@@ -45,6 +46,7 @@ public class BranchOutbox {
     private final AtomicLong lastSeq = new AtomicLong();
     private final RowLeases leases;
     private final RowLeases.Columns leased;
+    private final MultiRowInsert insert;
 
     public BranchOutbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock, List<Branch> enabledBranches) {
         this(jdbc, schema, clock, enabledBranches, RowLeases.local(jdbc, clock));
@@ -57,6 +59,8 @@ public class BranchOutbox {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.table = schema.table("branch_outbox");
+        this.insert = new MultiRowInsert("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, "
+                + "attempts, next_attempt_at)", "(?, ?, ?, ?, ?, ?, ?, ?)");
         this.clock = clock;
         this.branches = List.copyOf(enabledBranches);
     }
@@ -75,11 +79,25 @@ public class BranchOutbox {
     }
 
     /**
+     * A batch's outbox rows made ready ahead (a pull's page, by its pull route, so that its writer only sends them):
+     * used by {@link #enqueueWithWarehouse} for exactly these records.
+     */
+    public record PreparedRows(List<CanonicalRecord> records, List<Object[]> rows) {
+    }
+
+    /** The batch's outbox rows, for {@link #enqueueWithWarehouse} to store later. */
+    public PreparedRows prepare(List<CanonicalRecord> batch) {
+        return new PreparedRows(batch, rows(batch));
+    }
+
+    /**
      * Called by the fan-out before the warehouse write: the batch's rows for the enabled branches are written in the
      * warehouse write's transaction ({@link AlsoCommitted}), so the warehouse rows are never committed without them.
+     * {@code prepared}: the rows made ready beforehand, used when they are the body's records; otherwise made here.
      */
-    public void enqueueWithWarehouse(Exchange exchange) {
-        List<Object[]> rows = rows(exchange.getMessage().getBody(List.class));
+    public void enqueueWithWarehouse(Exchange exchange, PreparedRows prepared) {
+        List<CanonicalRecord> batch = exchange.getMessage().getBody(List.class);
+        List<Object[]> rows = prepared != null && prepared.records() == batch ? prepared.rows() : rows(batch);
         if (!rows.isEmpty()) {
             AlsoCommitted.add(exchange, transaction -> insert(transaction, rows));
         }
@@ -93,10 +111,7 @@ public class BranchOutbox {
     }
 
     private void insert(JdbcTemplate into, List<Object[]> rows) {
-        if (!rows.isEmpty()) {
-            into.batchUpdate("INSERT INTO " + table + " (id, seq, branch, collection, record_id, record, attempts, "
-                    + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows);
-        }
+        insert.insert(into, rows);
     }
 
     /** The outbox rows of a batch: one per record and enabled branch that accepts it. */

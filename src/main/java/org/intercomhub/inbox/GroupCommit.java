@@ -1,5 +1,6 @@
 package org.intercomhub.inbox;
 
+import org.intercomhub.jdbc.MultiRowInsert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.ConcurrencyFailureException;
@@ -16,13 +17,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -65,8 +64,6 @@ public final class GroupCommit<R> implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
     /** Keys looked up per query: well under every database's limit of bind parameters. */
     private static final int KEYS_PER_QUERY = 500;
-    /** Rows per INSERT, largest first (64 rows of an inbox are a few hundred parameters). */
-    private static final int[] STATEMENT_SIZES = {64, 16, 4, 1};
     private static final long POLL_MILLIS = 100;
     /**
      * Tries of a request alone beyond one per row, each after a pause: H2 can report a key that another transaction
@@ -81,7 +78,7 @@ public final class GroupCommit<R> implements AutoCloseable {
     private final TransactionTemplate transactions;
     private final BlockingQueue<Request<R>> queue;
     private final int maxBatchRows;
-    private final Map<Integer, String> multiRowInserts = new ConcurrentHashMap<>();
+    private final MultiRowInsert multiRowInsert;
     /** Held (shared) while a request enters the queue, (exclusively) to close it: nothing enters after close. */
     private final ReadWriteLock entry = new ReentrantReadWriteLock();
     private final Thread writer;
@@ -89,6 +86,7 @@ public final class GroupCommit<R> implements AutoCloseable {
 
     public GroupCommit(String name, JdbcTemplate jdbc, Table<R> table, InboxProperties settings) {
         this.table = table;
+        this.multiRowInsert = new MultiRowInsert(table.insertInto(), table.valuesRow());
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -280,33 +278,8 @@ public final class GroupCommit<R> implements AutoCloseable {
             stored.add(fresh);
         }
         // multi-row INSERTs in order, so an identity column numbers the rows as they came
-        for (int from = 0; from < inserts.size(); ) {
-            int rows = statementSize(inserts.size() - from);
-            List<Object> values = new ArrayList<>();
-            inserts.subList(from, from + rows).forEach(row -> values.addAll(List.of(row)));
-            jdbc.update(multiRowInsert(rows), values.toArray());
-            from += rows;
-        }
+        multiRowInsert.insert(jdbc, inserts);
         return stored;
-    }
-
-    /**
-     * The rows of one INSERT: the largest of {@link #STATEMENT_SIZES} that fits, so a group of any size is a few
-     * statements of a few shapes, not one statement per row.
-     */
-    private static int statementSize(int left) {
-        for (int size : STATEMENT_SIZES) {
-            if (size <= left) {
-                return size;
-            }
-        }
-        return 1;
-    }
-
-    /** The INSERT of {@code rows} rows. */
-    private String multiRowInsert(int rows) {
-        return multiRowInserts.computeIfAbsent(rows, n -> table.insertInto() + " VALUES "
-                + String.join(", ", Collections.nCopies(n, table.valuesRow())));
     }
 
     private Set<String> existing(List<Request<R>> group) {

@@ -1,10 +1,14 @@
 package org.intercomhub.fanout;
 
 import org.h2.jdbcx.JdbcDataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.intercomhub.MutableClock;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
 import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.warehouse.AlsoCommitted;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -149,5 +153,44 @@ class BranchRunnerH2Test {
         runner.yieldToPulls(() -> true, Duration.ZERO);
         outbox.enqueued(List.of(record("a")));
         assertThat(runner.drain("scripted")).isEqualTo(1);
+    }
+
+    /** A pull's page: its queue rows made ready on the pull's thread are the rows its writer stores, in order. */
+    @Test
+    void queueRowsPreparedAheadAreStoredForTheirBatchOnlyAndInOrder() throws Exception {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.migrate();
+        ScriptedBranch branch = new ScriptedBranch();
+        BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
+        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, Clock.systemUTC()),
+                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                new BranchRunner.Policy(1000, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
+        List<CanonicalRecord> page = new ArrayList<>();
+        for (int n = 0; n < 150; n++) { // more than one multi-row INSERT of each size
+            page.add(record("p" + n));
+        }
+        BranchOutbox.PreparedRows prepared = outbox.prepare(page);
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.getMessage().setBody(page);
+            outbox.enqueueWithWarehouse(exchange, prepared);
+            // another batch (a copy of the page's list): its own rows, not the prepared ones
+            Exchange other = new DefaultExchange(camel);
+            other.getMessage().setBody(new ArrayList<>(List.of(record("x"))));
+            outbox.enqueueWithWarehouse(other, prepared);
+            for (Exchange e : List.of(exchange, other)) {
+                List<AlsoCommitted> work = e.getProperty(AlsoCommitted.PROPERTY, List.class);
+                work.forEach(w -> w.write(jdbc));
+            }
+        }
+        assertThat(jdbc.queryForList("SELECT id FROM hub.branch_outbox WHERE record_id LIKE 'p%'", String.class))
+                .containsExactlyInAnyOrderElementsOf(prepared.rows().stream().map(r -> (String) r[0]).toList());
+        assertThat(runner.drain("scripted")).isEqualTo(151);
+        List<String> expected = new ArrayList<>(page.stream().map(CanonicalRecord::id).toList());
+        expected.add("x");
+        assertThat(branch.seen).containsExactlyElementsOf(expected);
     }
 }
