@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.intercomhub.MutableClock;
+import org.intercomhub.inbox.ReadFloor;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.CanonicalRecord.Source;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -192,5 +193,31 @@ class BranchRunnerH2Test {
         List<String> expected = new ArrayList<>(page.stream().map(CanonicalRecord::id).toList());
         expected.add("x");
         assertThat(branch.seen).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Takes read from past what they found due (the queue's head is dead index entries until a vacuum); a row that
+     * reading stepped over, such as one whose claim was given back, is taken at the next read from the start.
+     */
+    @Test
+    void aRowBelowTheReadFloorIsTakenAtTheNextReadFromTheStart() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+        schema.migrate();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
+        BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, List.of(new ScriptedBranch()));
+        outbox.enqueued(List.of(record("x")));
+        clock.advance(Duration.ofSeconds(5));
+        outbox.enqueued(List.of(record("y")));
+
+        List<BranchOutbox.Entry> first = outbox.due("scripted", 1);
+        assertThat(first).extracting(e -> e.record().id()).containsExactly("x");
+        assertThat(outbox.due("scripted", 1)).extracting(e -> e.record().id()).containsExactly("y");
+        outbox.release(first); // x is free again, 5 s before the rows last found due
+        assertThat(outbox.due("scripted", 10)).isEmpty();
+        clock.advance(Duration.ofMillis(ReadFloor.RESCAN_MILLIS));
+        assertThat(outbox.due("scripted", 10)).extracting(e -> e.record().id()).containsExactly("x");
     }
 }
