@@ -3,6 +3,8 @@ package org.intercomhub.cluster;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * Whether a scheduled route's job is busy anywhere in the cluster, from Quartz's own tables: a firing of the job that
  * a node acquired or is executing ({@code QRTZ_FIRED_TRIGGERS}; a dead node's row stays until another node recovers
@@ -12,6 +14,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * in-memory guard is the whole truth on one node.
  */
 public class ClusterRuns {
+
+    /** How long a trigger waits for a run that just ended here to leave Quartz's tables. */
+    static final long ENDING_WAIT_MILLIS = 3_000;
+    private static final long ENDING_POLL_MILLIS = 50;
 
     private final JdbcTemplate jdbc;
     private final String firedTriggers;
@@ -39,5 +45,27 @@ public class ClusterRuns {
                         + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ? AND TRIGGER_GROUP = 'DEFAULT')",
                 Long.class, ClusterScheduler.CLUSTER_NAME, group, name, ClusterScheduler.CLUSTER_NAME, group, name);
         return n != null && n > 0;
+    }
+
+    /**
+     * {@link #busy}, except that a run which has just ended on this node ({@code justEndedHere}) is waited for, up to
+     * {@link #ENDING_WAIT_MILLIS}: its status says it ended a moment before its Quartz job returns and leaves
+     * {@code QRTZ_FIRED_TRIGGERS}, and a trigger in that moment ({@code POST /sync/...} right after a failed run)
+     * was refused as already running.
+     */
+    public boolean busyUnlessEnding(String group, String name, BooleanSupplier justEndedHere) {
+        long deadline = System.nanoTime() + ENDING_WAIT_MILLIS * 1_000_000;
+        while (busy(group, name)) {
+            if (!justEndedHere.getAsBoolean() || System.nanoTime() >= deadline) {
+                return true;
+            }
+            try {
+                Thread.sleep(ENDING_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -90,6 +90,11 @@ public final class CollectionStatus {
         }
     }
 
+    /** The last run ended (succeeded or failed) no longer than {@code window} before {@code now}. */
+    synchronized boolean endedWithin(Instant now, java.time.Duration window) {
+        return state != State.RUNNING && lastRunEndedAt != null && !lastRunEndedAt.isBefore(now.minus(window));
+    }
+
     public synchronized boolean running() {
         return state == State.RUNNING;
     }

@@ -249,6 +249,11 @@ public class SyncStatusBoard {
         of(collection).disable();
     }
 
+    /** The collection's last run on this node ended no longer than {@code window} ago. */
+    public boolean endedWithin(String collection, java.time.Duration window) {
+        return of(collection).endedWithin(clock.instant(), window);
+    }
+
     public boolean anyRunning() {
         return collections.values().stream().anyMatch(CollectionStatus::running);
     }

@@ -15,6 +15,9 @@ public class SyncTrigger {
 
     public enum Outcome { STARTED, ALREADY_RUNNING, DISABLED, UNKNOWN }
 
+    /** A run that ended this recently here may still be finishing its Quartz job. */
+    private static final java.time.Duration JUST_ENDED = java.time.Duration.ofSeconds(5);
+
     private final CamelContext camel;
     private final SyncStatusBoard status;
     private final List<String> collections;
@@ -40,8 +43,11 @@ public class SyncTrigger {
             status.disable(collection);
             return Outcome.DISABLED;
         }
-        // clustered: a run going (or asked for) on any node, from Quartz's tables; one node: the in-memory claim
-        if (cluster.clustered() ? cluster.busy("intercom-pull", collection) : !status.claim(collection)) {
+        // clustered: a run going (or asked for) on any node, from Quartz's tables (one that just ended here is
+        // waited for: its job is still returning); one node: the in-memory claim
+        if (cluster.clustered()
+                ? cluster.busyUnlessEnding("intercom-pull", collection, () -> status.endedWithin(collection, JUST_ENDED))
+                : !status.claim(collection)) {
             return Outcome.ALREADY_RUNNING;
         }
         ScheduledRoutes.fire(camel, route);
