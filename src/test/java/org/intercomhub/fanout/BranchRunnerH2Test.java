@@ -53,6 +53,23 @@ class BranchRunnerH2Test {
         return CanonicalRecord.upsert("contacts", id, Source.PULL, 1L, Map.of("id", id), Map.of());
     }
 
+    /** A scripted branch with its queue, dead letters and runner on a fresh in-memory H2, on {@code clock}. */
+    record Fixture(JdbcTemplate jdbc, ScriptedBranch branch, BranchOutbox outbox, BranchRunner runner) {
+        static Fixture on(Clock clock, int batchSize) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+            JdbcTemplate jdbc = new JdbcTemplate(ds);
+            BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
+            schema.migrate();
+            ScriptedBranch branch = new ScriptedBranch();
+            BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, List.of(branch));
+            BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, clock),
+                    new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                    new BranchRunner.Policy(batchSize, 2, Duration.ZERO, Duration.ZERO), clock);
+            return new Fixture(jdbc, branch, outbox, runner);
+        }
+    }
+
     @Test
     void queueSettleDeadLetterAndReplay() {
         JdbcDataSource ds = new JdbcDataSource();
@@ -98,17 +115,11 @@ class BranchRunnerH2Test {
 
     @Test
     void whileAPullRunsTheBranchesWaitAtMostTheirYieldThenDeliverWhatWaited() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.migrate();
         MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
-        ScriptedBranch branch = new ScriptedBranch();
-        BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, List.of(branch));
-        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, clock),
-                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                new BranchRunner.Policy(10, 2, Duration.ZERO, Duration.ZERO), clock);
+        Fixture f = Fixture.on(clock, 10);
+        ScriptedBranch branch = f.branch();
+        BranchOutbox outbox = f.outbox();
+        BranchRunner runner = f.runner();
         AtomicBoolean pulling = new AtomicBoolean(true);
         runner.yieldToPulls(pulling::get, Duration.ofMinutes(10));
         outbox.enqueued(List.of(record("a"), record("b")));
@@ -141,16 +152,9 @@ class BranchRunnerH2Test {
 
     @Test
     void aZeroYieldNeverHoldsTheBranchesBack() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.migrate();
-        ScriptedBranch branch = new ScriptedBranch();
-        BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
-        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, Clock.systemUTC()),
-                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                new BranchRunner.Policy(10, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
+        Fixture f = Fixture.on(Clock.systemUTC(), 10);
+        BranchOutbox outbox = f.outbox();
+        BranchRunner runner = f.runner();
         runner.yieldToPulls(() -> true, Duration.ZERO);
         outbox.enqueued(List.of(record("a")));
         assertThat(runner.drain("scripted")).isEqualTo(1);
@@ -159,16 +163,11 @@ class BranchRunnerH2Test {
     /** A pull's page: its queue rows made ready on the pull's thread are the rows its writer stores, in order. */
     @Test
     void queueRowsPreparedAheadAreStoredForTheirBatchOnlyAndInOrder() throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.migrate();
-        ScriptedBranch branch = new ScriptedBranch();
-        BranchOutbox outbox = new BranchOutbox(jdbc, schema, Clock.systemUTC(), List.of(branch));
-        BranchRunner runner = new BranchRunner(List.of(branch), outbox, new DeadLetters(jdbc, schema, Clock.systemUTC()),
-                new BranchMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                new BranchRunner.Policy(1000, 2, Duration.ZERO, Duration.ZERO), Clock.systemUTC());
+        Fixture f = Fixture.on(Clock.systemUTC(), 1000);
+        JdbcTemplate jdbc = f.jdbc();
+        ScriptedBranch branch = f.branch();
+        BranchOutbox outbox = f.outbox();
+        BranchRunner runner = f.runner();
         List<CanonicalRecord> page = new ArrayList<>();
         for (int n = 0; n < 150; n++) { // more than one multi-row INSERT of each size
             page.add(record("p" + n));
@@ -201,13 +200,8 @@ class BranchRunnerH2Test {
      */
     @Test
     void aRowBelowTheReadFloorIsTakenAtTheNextReadFromTheStart() {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:outbox" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        JdbcTemplate jdbc = new JdbcTemplate(ds);
-        BookkeepingSchema schema = new BookkeepingSchema(jdbc, "hub");
-        schema.migrate();
         MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
-        BranchOutbox outbox = new BranchOutbox(jdbc, schema, clock, List.of(new ScriptedBranch()));
+        BranchOutbox outbox = Fixture.on(clock, 10).outbox();
         outbox.enqueued(List.of(record("x")));
         clock.advance(Duration.ofSeconds(5));
         outbox.enqueued(List.of(record("y")));
