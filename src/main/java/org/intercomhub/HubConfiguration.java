@@ -214,8 +214,9 @@ public class HubConfiguration {
     }
 
     @Bean
-    public ClusterRuns clusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, ClusterScheduler scheduler) {
-        return new ClusterRuns(jdbc, schema, scheduler.clustered());
+    public ClusterRuns clusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, ClusterScheduler scheduler,
+                                   ClusterNode node) {
+        return new ClusterRuns(jdbc, schema, scheduler.clustered(), node);
     }
 
     @Bean

@@ -23,9 +23,12 @@ public class ClusterRuns {
     private final String firedTriggers;
     private final String triggers;
     private final boolean clustered;
+    /** This node's Quartz instance id (QRTZ_FIRED_TRIGGERS.INSTANCE_NAME). */
+    private final String node;
 
-    public ClusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, boolean clustered) {
+    public ClusterRuns(JdbcTemplate jdbc, BookkeepingSchema schema, boolean clustered, ClusterNode node) {
         this.jdbc = jdbc;
+        this.node = node.name();
         this.firedTriggers = schema.table("QRTZ_FIRED_TRIGGERS");
         this.triggers = schema.table("QRTZ_TRIGGERS");
         this.clustered = clustered;
@@ -47,15 +50,41 @@ public class ClusterRuns {
         return n != null && n > 0;
     }
 
+    /** Quartz's firings of a job: this node's ({@code QRTZ_FIRED_TRIGGERS} of its instance), and all the others. */
+    protected record Firings(long here, long elsewhere) {
+    }
+
+    /** The job's firings by this node, and those of other nodes plus manual firings not picked up yet. */
+    protected Firings firings(String group, String name) {
+        return jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM " + firedTriggers + " WHERE SCHED_NAME = ? AND "
+                        + "JOB_GROUP = ? AND JOB_NAME = ? AND INSTANCE_NAME = ?), (SELECT COUNT(*) FROM " + firedTriggers
+                        + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ? AND INSTANCE_NAME <> ?) + (SELECT "
+                        + "COUNT(*) FROM " + triggers + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ? AND "
+                        + "TRIGGER_GROUP = 'DEFAULT')",
+                (rs, n) -> new Firings(rs.getLong(1), rs.getLong(2)),
+                ClusterScheduler.CLUSTER_NAME, group, name, node, ClusterScheduler.CLUSTER_NAME, group, name, node,
+                ClusterScheduler.CLUSTER_NAME, group, name);
+    }
+
     /**
-     * {@link #busy}, except that a run which has just ended on this node ({@code justEndedHere}) is waited for, up to
-     * {@link #ENDING_WAIT_MILLIS}: its status says it ended a moment before its Quartz job returns and leaves
-     * {@code QRTZ_FIRED_TRIGGERS}, and a trigger in that moment ({@code POST /sync/...} right after a failed run)
-     * was refused as already running.
+     * {@link #busy}, except that this node's own firing of a run that has just ended here ({@code justEndedHere}) is
+     * waited for, up to {@link #ENDING_WAIT_MILLIS}: the run's status says it ended a moment before its Quartz job
+     * returns and leaves {@code QRTZ_FIRED_TRIGGERS}, and a trigger in that moment ({@code POST /sync/...} right after a
+     * failed run) was refused as already running. Another node's firing, or a manual one waiting, is busy at once.
      */
     public boolean busyUnlessEnding(String group, String name, BooleanSupplier justEndedHere) {
+        if (!clustered) {
+            return false;
+        }
         long deadline = System.nanoTime() + ENDING_WAIT_MILLIS * 1_000_000;
-        while (busy(group, name)) {
+        while (true) {
+            Firings firings = firings(group, name);
+            if (firings.elsewhere() > 0) {
+                return true;
+            }
+            if (firings.here() == 0) {
+                return false;
+            }
             if (!justEndedHere.getAsBoolean() || System.nanoTime() >= deadline) {
                 return true;
             }
@@ -66,6 +95,5 @@ public class ClusterRuns {
                 return true;
             }
         }
-        return false;
     }
 }
