@@ -161,7 +161,7 @@ public class BranchOutbox {
      */
     public List<Entry> due(String branch, int limit) {
         long now = clock.millis();
-        ReadFloor floor = floors.computeIfAbsent(branch, b -> new ReadFloor(clock));
+        ReadFloor floor = floor(branch);
         List<Object[]> due = jdbc.query("SELECT id, next_attempt_at FROM " + table + " WHERE branch = ? AND "
                         + "next_attempt_at >= ? AND next_attempt_at <= ? AND " + leased.free()
                         + " ORDER BY next_attempt_at, seq LIMIT " + Math.max(1, limit),
@@ -189,6 +189,10 @@ public class BranchOutbox {
                 }, args.toArray());
     }
 
+    private ReadFloor floor(String branch) {
+        return floors.computeIfAbsent(branch, b -> new ReadFloor(clock));
+    }
+
     /** Settled rows leave the queue: one statement per {@value #DELETE_CHUNK} rows. */
     public void remove(List<String> ids) {
         for (int from = 0; from < ids.size(); from += DELETE_CHUNK) {
@@ -202,6 +206,8 @@ public class BranchOutbox {
     public void release(List<Entry> entries) {
         jdbc.batchUpdate("UPDATE " + table + " SET " + leased.release() + " WHERE id = ?",
                 entries.stream().map(e -> new Object[]{e.id()}).toList());
+        // they are older than what the branch's takes read from now
+        entries.stream().map(Entry::branch).distinct().forEach(branch -> floor(branch).startOver());
     }
 
     /** A failed or paused row: next try at {@code nextAttemptAt}. */

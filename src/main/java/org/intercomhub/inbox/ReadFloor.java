@@ -31,6 +31,11 @@ public final class ReadFloor {
         return floor;
     }
 
+    /** The next read starts from the beginning: rows below the floor are due again (a claim was given back). */
+    public void startOver() {
+        rescanAt = 0;
+    }
+
     /** Nothing below {@code value} needs reading again until the next rescan. */
     public void raise(long value) {
         floor = Math.max(floor, value);

@@ -195,13 +195,15 @@ class BranchRunnerH2Test {
     }
 
     /**
-     * Takes read from past what they found due (the queue's head is dead index entries until a vacuum); a row that
-     * reading stepped over, such as one whose claim was given back, is taken at the next read from the start.
+     * Takes read from past what they found due (the queue's head is dead index entries until a vacuum): a claim given
+     * back is taken again at once, and a row committed below that point (later than rows due after it) at the next
+     * read from the start.
      */
     @Test
-    void aRowBelowTheReadFloorIsTakenAtTheNextReadFromTheStart() {
+    void rowsBelowTheReadFloorAreTakenWhenGivenBackOrAtTheNextReadFromTheStart() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
-        BranchOutbox outbox = Fixture.on(clock, 10).outbox();
+        Fixture f = Fixture.on(clock, 10);
+        BranchOutbox outbox = f.outbox();
         outbox.enqueued(List.of(record("x")));
         clock.advance(Duration.ofSeconds(5));
         outbox.enqueued(List.of(record("y")));
@@ -210,8 +212,14 @@ class BranchRunnerH2Test {
         assertThat(first).extracting(e -> e.record().id()).containsExactly("x");
         assertThat(outbox.due("scripted", 1)).extracting(e -> e.record().id()).containsExactly("y");
         outbox.release(first); // x is free again, 5 s before the rows last found due
+        assertThat(outbox.due("scripted", 10)).extracting(e -> e.record().id()).containsExactly("x");
+
+        // a row committed late, due 5 s before x (the oldest row the last take found due)
+        f.jdbc().update("INSERT INTO hub.branch_outbox (id, seq, branch, collection, record_id, record, attempts, "
+                        + "next_attempt_at) VALUES ('late', 1, 'scripted', 'contacts', 'z', ?, 0, ?)",
+                RecordJson.write(record("z")), clock.millis() - 10_000);
         assertThat(outbox.due("scripted", 10)).isEmpty();
         clock.advance(Duration.ofMillis(ReadFloor.RESCAN_MILLIS));
-        assertThat(outbox.due("scripted", 10)).extracting(e -> e.record().id()).containsExactly("x");
+        assertThat(outbox.due("scripted", 10)).extracting(e -> e.record().id()).containsExactly("z");
     }
 }
