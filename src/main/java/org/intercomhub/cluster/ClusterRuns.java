@@ -43,11 +43,8 @@ public class ClusterRuns {
         if (!clustered) {
             return false;
         }
-        Long n = jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM " + firedTriggers
-                        + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ?) + (SELECT COUNT(*) FROM " + triggers
-                        + " WHERE SCHED_NAME = ? AND JOB_GROUP = ? AND JOB_NAME = ? AND TRIGGER_GROUP = 'DEFAULT')",
-                Long.class, ClusterScheduler.CLUSTER_NAME, group, name, ClusterScheduler.CLUSTER_NAME, group, name);
-        return n != null && n > 0;
+        Firings firings = firings(group, name);
+        return firings.here() + firings.elsewhere() > 0;
     }
 
     /** Quartz's firings of a job: this node's ({@code QRTZ_FIRED_TRIGGERS} of its instance), and all the others. */
