@@ -9,6 +9,7 @@
 #       defaults: 250,500,1000,2000,4000,8000 10 32 512m
 #   JAR=path ...   run that jar instead of building this checkout (e.g. a build of main, for before/after)
 #   APP_JAVA_OPTS="..."   extra JVM options of the app (e.g. -XX:StartFlightRecording=... to profile it)
+#   HUB_ARGS="--inbox.burst-hold=0s ..."   more settings of the hub (split on spaces)
 #   BARE_SECONDS=10 ...   length of the bare route's steps (default: step-seconds), for a soak:
 #                         BARE_SECONDS=10 bench/webhook-ingest/run.sh 1000 1000   (1,000,000 notifications at 1,000/s)
 #   WARMUP_SECONDS=30 ...   each endpoint first gets this long at 500/s, unmeasured (default 30): the JIT compiles the
@@ -49,7 +50,7 @@ java -Xmx"$HEAP" ${APP_JAVA_OPTS:-} -jar "$JAR" \
   --warehouse.url=jdbc:postgresql://127.0.0.1:5432/test --warehouse.user=postgres \
   --warehouse.schema=$SCHEMA --warehouse.bookkeeping-schema=${SCHEMA}_hub \
   --webhook.client-secret=$SECRET --webhook.verify-signatures=true \
-  --camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:bench/webhook-ingest/bare.camel.yaml \
+  --camel.main.routes-include-pattern=file:routes/*.camel.yaml,file:bench/webhook-ingest/bare.camel.yaml ${HUB_ARGS:-} \
   > "$WORK/app.log" 2>&1 &
 APP_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$APP_PORT/sync/status" >/dev/null && break; sleep 0.5; done

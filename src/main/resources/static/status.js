@@ -262,7 +262,8 @@
     const n = perMinute.length;
     document.getElementById('webhooks-last-minute').textContent = number(n > 1 ? perMinute[n - 2] : 0);
     document.getElementById('webhooks-this-minute').textContent = number(n > 0 ? perMinute[n - 1] : 0);
-    document.getElementById('webhooks-backlog').textContent = number(webhooks.inbox_backlog || 0);
+    document.getElementById('webhooks-backlog').textContent = number(webhooks.inbox_backlog || 0)
+      + (webhooks.processing_held_for_burst ? ' (waits for the burst to pass)' : '');
     const chart = document.getElementById('webhooks-chart');
     clear(chart);
     chart.setAttribute('viewBox', '0 0 480 80');

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.intercomhub.cluster.RowLeases;
 import org.intercomhub.inbox.GroupCommit;
+import org.intercomhub.inbox.BurstHold;
 import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.inbox.ReadFloor;
 import org.intercomhub.sync.BookkeepingSchema;
@@ -74,6 +75,8 @@ public class TrackingInbox implements AutoCloseable {
     private final ReadFloor fanoutFloor;
     /** The Intercom side reads pending calls from this seq on (see {@link #due}); one applying reader per instance. */
     private final ReadFloor pendingFloor;
+    /** The fan-out waits during a burst of calls, so they are acknowledged faster (applying them does not). */
+    private final BurstHold burst;
 
     public TrackingInbox(JdbcTemplate jdbc, BookkeepingSchema schema, ObjectMapper json, Clock clock) {
         this(jdbc, schema, json, clock, RowLeases.local(jdbc, clock));
@@ -105,6 +108,7 @@ public class TrackingInbox implements AutoCloseable {
         this.clock = clock;
         this.fanoutFloor = new ReadFloor(clock);
         this.pendingFloor = new ReadFloor(clock);
+        this.burst = inbox.burstHold("Tracking fan-out", clock);
     }
 
     /**
@@ -116,7 +120,14 @@ public class TrackingInbox implements AutoCloseable {
         long now = clock.millis();
         List<Received> rows = new ArrayList<>(calls.size());
         calls.forEach(call -> rows.add(new Received(call, text(call), now)));
-        return commits.store(rows).stream().map(Received::call).toList();
+        List<TrackingCall> stored = commits.store(rows).stream().map(Received::call).toList();
+        burst.arrived(stored.size());
+        return stored;
+    }
+
+    /** Whether the fan-out is holding back during a burst of calls. */
+    public boolean fanoutHeldForBurst() {
+        return burst.holding();
     }
 
     /** Commits the calls still queued, takes no more. */
@@ -284,12 +295,18 @@ public class TrackingInbox implements AutoCloseable {
      * not walked again each time, which cost milliseconds a query after a burst. What the floor can step over (calls
      * another node held when it moved, a batch whose fan-out failed and whose lease ran out since, another node's
      * calls committed late) is found by reading from the start again every {@link ReadFloor#RESCAN_MILLIS}.
+     * None while a burst holds the fan-out back ({@link BurstHold}).
      */
     public List<Entry> notFannedOut(int limit) {
+        if (burst.holdsBack()) {
+            return List.of();
+        }
         List<Long> candidates = jdbc.queryForList("SELECT seq FROM " + table + " WHERE fanned_out_at IS NULL AND"
                 + " seq >= ? AND " + fanningOut.free() + " ORDER BY seq LIMIT " + Math.max(1, limit), Long.class,
                 fanoutFloor.from(), leases.now());
-        if (!candidates.isEmpty()) {
+        if (candidates.isEmpty()) {
+            burst.emptied();
+        } else {
             fanoutFloor.raise(candidates.get(0));
         }
         String claim = leases.claim(fanningOut, candidates, "fanned_out_at IS NULL");

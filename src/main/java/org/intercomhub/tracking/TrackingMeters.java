@@ -31,10 +31,12 @@ public class TrackingMeters {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private final CachedReading<TrackingInbox.Backlog> backlog;
     private final CachedReading<Long> attachments;
+    private final TrackingInbox inbox;
 
     public TrackingMeters(MeterRegistry meters, Clock clock, TrackingInbox inbox, Duration gaugeCache) {
         this.meters = meters;
         this.clock = clock;
+        this.inbox = inbox;
         this.duplicates = Counter.builder("hub.tracking.duplicates")
                 .description("Tracking calls sent again (messageId already in the inbox), not stored").register(meters);
         this.failed = Counter.builder("hub.tracking.failed")
@@ -108,6 +110,7 @@ public class TrackingMeters {
         snapshot.put("inbox_backlog", inbox.rows());
         snapshot.put("inbox_oldest_age_seconds", (long) oldestAgeSeconds());
         snapshot.put("warehouse_backlog", inbox.notFannedOut());
+        snapshot.put("warehouse_held_for_burst", this.inbox.fanoutHeldForBurst());
         snapshot.put("attachments_waiting", attachments.get());
         return snapshot;
     }

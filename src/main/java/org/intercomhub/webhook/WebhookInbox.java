@@ -1,6 +1,7 @@
 package org.intercomhub.webhook;
 
 import org.intercomhub.cluster.RowLeases;
+import org.intercomhub.inbox.BurstHold;
 import org.intercomhub.inbox.GroupCommit;
 import org.intercomhub.inbox.InboxProperties;
 import org.intercomhub.inbox.ReadFloor;
@@ -52,6 +53,8 @@ public class WebhookInbox implements AutoCloseable {
      * for a retry) when last looked, less {@link #FLOOR_SLACK_MILLIS} for rows committed after later-received ones.
      */
     private final ReadFloor receivedFloor;
+    /** Processing waits during a burst of notifications, so they are acknowledged faster. */
+    private final BurstHold burst;
 
     public WebhookInbox(JdbcTemplate jdbc, BookkeepingSchema schema, Clock clock) {
         this(jdbc, schema, clock, RowLeases.local(jdbc, clock));
@@ -68,6 +71,7 @@ public class WebhookInbox implements AutoCloseable {
         this.clock = clock;
         this.leases = leases;
         this.receivedFloor = new ReadFloor(clock);
+        this.burst = inbox.burstHold("Webhook", clock);
         this.leased = new RowLeases.Columns(table, "notification_id", "claimed_by", "claimed_until");
         this.commits = new GroupCommit<>("webhook-inbox", jdbc, new GroupCommit.Table<>(table, "notification_id",
                 "INSERT INTO " + table + " (notification_id, topic, received_at, created_at, body, attempts)",
@@ -82,7 +86,11 @@ public class WebhookInbox implements AutoCloseable {
      * there (a redelivery). A database failure is thrown.
      */
     public boolean store(Notification notification) {
-        return !commits.store(List.of(new Received(notification, clock.millis()))).isEmpty();
+        boolean stored = !commits.store(List.of(new Received(notification, clock.millis()))).isEmpty();
+        if (stored) {
+            burst.arrived(1);
+        }
+        return stored;
     }
 
     /** Commits the notifications still queued, takes no more. */
@@ -93,16 +101,22 @@ public class WebhookInbox implements AutoCloseable {
 
     /**
      * Claims the oldest unprocessed rows that are due and no other node holds, oldest first; each stays this node's
-     * until it is marked processed or failed, or its lease runs out.
+     * until it is marked processed or failed, or its lease runs out. None while a burst holds processing back
+     * ({@link BurstHold}).
      */
     public List<Entry> due(int limit) {
+        if (burst.holdsBack()) {
+            return List.of();
+        }
         long now = clock.millis();
         List<Object[]> due = jdbc.query("SELECT notification_id, received_at FROM " + table
                 + " WHERE processed_at IS NULL AND received_at >= ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
                 + " AND " + leased.free() + " ORDER BY received_at, notification_id LIMIT " + limit,
                 (rs, n) -> new Object[]{rs.getString(1), rs.getLong(2)}, receivedFloor.from(), now, now);
         List<String> candidates = due.stream().map(row -> (String) row[0]).toList();
-        if (!due.isEmpty()) {
+        if (due.isEmpty()) {
+            burst.emptied();
+        } else {
             receivedFloor.raise((Long) due.get(0)[1] - FLOOR_SLACK_MILLIS);
         }
         String claim = leases.claim(leased, candidates, "processed_at IS NULL");
@@ -133,6 +147,11 @@ public class WebhookInbox implements AutoCloseable {
         jdbc.update("UPDATE " + table + " SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
                         + leased.release() + " WHERE notification_id = ?", clock.millis() + delay,
                 message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message, entry.id());
+    }
+
+    /** Whether processing is holding back during a burst of notifications. */
+    public boolean heldForBurst() {
+        return burst.holding();
     }
 
     /** Rows not processed yet, due or waiting for a retry. */

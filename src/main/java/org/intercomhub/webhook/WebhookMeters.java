@@ -40,12 +40,14 @@ public class WebhookMeters {
     private final AtomicReference<Instant> lastReceivedAt = new AtomicReference<>();
     private final AtomicReference<String> lastProcessingError = new AtomicReference<>();
     private final CachedReading<WebhookInbox.Backlog> backlog;
+    private final WebhookInbox inbox;
     /** Notifications accepted per minute, the last 15 minutes (the status page's "webhooks per minute"). */
     private final MinuteCounts perMinute = new MinuteCounts(15);
 
     public WebhookMeters(MeterRegistry meters, Clock clock, WebhookInbox inbox, Duration gaugeCache) {
         this.meters = meters;
         this.clock = clock;
+        this.inbox = inbox;
         this.duplicates = Counter.builder("hub.webhook.duplicates")
                 .description("Notifications Intercom delivered again (already in the inbox)").register(meters);
         this.processed = Counter.builder("hub.webhook.processed")
@@ -116,6 +118,7 @@ public class WebhookMeters {
         WebhookInbox.Backlog inbox = backlog.get();
         snapshot.put("inbox_backlog", inbox.rows());
         snapshot.put("inbox_oldest_age_seconds", (long) oldestAgeSeconds());
+        snapshot.put("processing_held_for_burst", this.inbox.heldForBurst());
         return snapshot;
     }
 

@@ -18,6 +18,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,7 +70,7 @@ abstract class GroupCommitContract {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int THREADS = 24;
     /** Small, so that groups are cut by their bound and requests wait for room in the queue. */
-    static final InboxProperties SMALL = new InboxProperties(8, 16);
+    static final InboxProperties SMALL = new InboxProperties(8, 16, 1000, Duration.ZERO);
 
     private final Target target;
     private final String database = ItDatabase.uniqueSchema("gc");
