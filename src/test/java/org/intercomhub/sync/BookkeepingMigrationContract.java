@@ -45,10 +45,11 @@ abstract class BookkeepingMigrationContract {
     /**
      * V1 (the tables as they were before versioning), V2 (attribute_columns), V3 (push syncs), V4 (sync_runs by
      * start), V5 (tracking inbox), V6 (Quartz's job store tables), V7 (queue leases, cluster nodes), V8 (shared Intercom
-     * rate budget), V9 (tracking users' contacts), V10 (the tracking inbox's storage settings, PostgreSQL only).
+     * rate budget), V9 (tracking users' contacts), V10 (the tracking inbox's storage settings, PostgreSQL only), V11
+     * (the webhook inbox's bodies compressed with LZ4, PostgreSQL only).
      */
-    static final int MIGRATIONS = 10;
-    static final String NEWEST = "10";
+    static final int MIGRATIONS = 11;
+    static final String NEWEST = "11";
 
     enum Target {
         POSTGRES(ItDatabase.POSTGRES.url, ItDatabase.POSTGRES.user, "DROP SCHEMA IF EXISTS %s CASCADE"),
@@ -137,6 +138,10 @@ abstract class BookkeepingMigrationContract {
             assertThat(jdbc.queryForObject("SELECT array_to_string(reloptions, ',') FROM pg_class c JOIN"
                     + " pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
                     String.class, name, "tracking_inbox")).contains("fillfactor=50");
+            // the webhook inbox's bodies are compressed with LZ4 (V11; this server is built with it)
+            assertThat(jdbc.queryForObject("SELECT a.attcompression FROM pg_attribute a JOIN pg_class c ON c.oid ="
+                    + " a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?"
+                    + " AND a.attname = 'body'", String.class, name, "webhook_inbox")).isEqualTo("l");
         }
 
         CheckpointStore checkpoints = new CheckpointStore(jdbc, schema);
