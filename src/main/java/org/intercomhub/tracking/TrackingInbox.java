@@ -120,9 +120,7 @@ public class TrackingInbox implements AutoCloseable {
         long now = clock.millis();
         List<Received> rows = new ArrayList<>(calls.size());
         calls.forEach(call -> rows.add(new Received(call, text(call), now)));
-        List<TrackingCall> stored = commits.store(rows).stream().map(Received::call).toList();
-        burst.arrived(stored.size());
-        return stored;
+        return burst.storing(() -> commits.store(rows)).stream().map(Received::call).toList();
     }
 
     /** Whether the fan-out is holding back during a burst of calls. */

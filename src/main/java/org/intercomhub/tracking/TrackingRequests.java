@@ -43,6 +43,8 @@ public class TrackingRequests {
     static final Set<String> TYPES = Set.of("identify", "group", "track", "page", "screen", "alias");
     static final String CALLS = "IntercomHubTrackingCalls";
     static final String STORED = "IntercomHubTrackingStored";
+    /** The exchange property the endpoint's route sets to its name (routes/tracking-api.camel.yaml). */
+    static final String ENDPOINT = "trackingEndpoint";
     private static final String BATCH = "batch";
 
     private static final Logger log = LoggerFactory.getLogger(TrackingRequests.class);
@@ -60,10 +62,19 @@ public class TrackingRequests {
     }
 
     /**
+     * Checks the request and replaces the body with its calls, ready for the inbox; the route's property
+     * {@value #ENDPOINT} names the endpoint. (Read here rather than bound by the route's method expression, which
+     * cost a twentieth of the request's CPU in a profile.)
+     */
+    public void accept(Exchange exchange) {
+        check(exchange.getProperty(ENDPOINT, String.class), exchange);
+    }
+
+    /**
      * Checks the request and replaces the body with its calls, ready for the inbox. {@code endpoint} is the path's
      * last part: identify, group, track, page, screen, alias, batch or import.
      */
-    public void accept(String endpoint, Exchange exchange) {
+    void check(String endpoint, Exchange exchange) {
         Message message = exchange.getMessage();
         String basicKey = basicUser(message.getHeader("Authorization", String.class));
         if (basicKey != null && !keys.matches(basicKey)) {

@@ -86,11 +86,7 @@ public class WebhookInbox implements AutoCloseable {
      * there (a redelivery). A database failure is thrown.
      */
     public boolean store(Notification notification) {
-        boolean stored = !commits.store(List.of(new Received(notification, clock.millis()))).isEmpty();
-        if (stored) {
-            burst.arrived(1);
-        }
-        return stored;
+        return !burst.storing(() -> commits.store(List.of(new Received(notification, clock.millis())))).isEmpty();
     }
 
     /** Commits the notifications still queued, takes no more. */

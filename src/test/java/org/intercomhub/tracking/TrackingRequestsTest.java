@@ -42,7 +42,7 @@ class TrackingRequestsTest {
 
     Reason refusal(String endpoint, Exchange exchange) {
         try {
-            requests.accept(endpoint, exchange);
+            requests.check(endpoint, exchange);
             return null;
         } catch (TrackingRejectedException e) {
             return e.reason();
@@ -68,7 +68,7 @@ class TrackingRequestsTest {
                 {"writeKey":"new-key","context":{"library":{"name":"analytics-java"},"ip":"1.2.3.4"},
                  "batch":[{"type":"identify","userId":"u1","messageId":"m1","context":{"ip":"5.6.7.8"}},
                           {"type":"track","anonymousId":"a1","event":"E","writeKey":"new-key"}]}""");
-        requests.accept("import", exchange);
+        requests.check("import", exchange);
         List<TrackingCall> calls = TrackingRequests.calls(exchange);
         assertThat(calls).extracting(TrackingCall::type).containsExactly("identify", "track");
         assertThat(calls.get(0).messageId()).isEqualTo("m1");
@@ -112,7 +112,7 @@ class TrackingRequestsTest {
                 new ObjectMapper(), CLOCK);
         Exchange exchange = exchange(basic("secret-guess:"), "{}");
         try {
-            counted.accept("track", exchange);
+            counted.check("track", exchange);
         } catch (TrackingRejectedException e) {
             counted.reject(e, exchange);
         }
