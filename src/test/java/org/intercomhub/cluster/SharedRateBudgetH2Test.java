@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Two nodes spending one app's budget through the shared row, on the demo's embedded H2: together they never take
@@ -79,5 +80,17 @@ class SharedRateBudgetH2Test {
         nodeA.report(200, OptionalLong.of(500), OptionalLong.of(clock.millis() / 1000 + 10));
         nodeA.take();
         assertThat(rowRemaining()).as("the new window's own budget, ten taken from it").isEqualTo(490);
+    }
+
+    @Test
+    void aProbeAnsweredWithoutTheBudgetLetsTheNextRequestProbe() throws InterruptedException {
+        clock.advance(Duration.ofSeconds(11));
+        nodeA.take();
+        // Intercom is down: a 503 without rate-limit headers; B's request probes at once, not after the probe's timeout
+        // (the clock stands still here, so without that B would wait for ever)
+        nodeA.report(503, OptionalLong.empty(), OptionalLong.empty());
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> nodeB.take());
+        long probeUntil = jdbc.queryForObject("SELECT probe_until FROM hub.intercom_budget", Long.class);
+        assertThat(probeUntil).as("B's request is the probe now").isGreaterThan(clock.millis());
     }
 }
