@@ -28,9 +28,13 @@ class BurstHoldTest {
     /** {@code rows} arrive over the next second, in two halves, asking between them as the processing thread does. */
     boolean arriveForOneSecond(int rows) {
         store(hold, rows / 2);
-        clock.advance(Duration.ofMillis(500));
-        hold.holdsBack();
+        halfASecondLater();
         store(hold, rows - rows / 2);
+        return halfASecondLater();
+    }
+
+    /** What the processing thread's next look, half a second on, finds. */
+    boolean halfASecondLater() {
         clock.advance(Duration.ofMillis(500));
         return hold.holdsBack();
     }
@@ -85,8 +89,7 @@ class BurstHoldTest {
         assertThat(hold.holding()).isTrue();
         assertThat(arriveForOneSecond(500)).isTrue();
         // the burst is over: the next sample sees no arrivals
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).isFalse();
+        assertThat(halfASecondLater()).isFalse();
         assertThat(hold.holding()).isFalse();
     }
 
@@ -116,22 +119,18 @@ class BurstHoldTest {
         hold.holdsBack();
         // 20 requests in half a second (40 rows/s, under the rate of 100), 10.5 storing at once on average
         storeAtOnce(hold, 20);
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).isTrue();
+        assertThat(halfASecondLater()).isTrue();
 
         // the hold empties the queue; it lasts while rows keep coming at half the rate it began at (20/s)
         store(hold, 10);
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).as("20 rows/s, one request at a time").isTrue();
+        assertThat(halfASecondLater()).as("20 rows/s, one request at a time").isTrue();
         store(hold, 5);
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).as("10 rows/s").isFalse();
+        assertThat(halfASecondLater()).as("10 rows/s").isFalse();
         assertThat(hold.holding()).isFalse();
 
         // once released, that rate alone does not hold it again
         store(hold, 10);
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).isFalse();
+        assertThat(halfASecondLater()).isFalse();
     }
 
     @Test
@@ -139,14 +138,12 @@ class BurstHoldTest {
         hold.holdsBack();
         // 15 at once: their mean is 8, but 15 requests in a sample are too few to judge by
         storeAtOnce(hold, 15);
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).isFalse();
-        // 16 one after the other: a sample's worth, but never queueing
+        assertThat(halfASecondLater()).isFalse();
+        // 40 one after the other: enough for a sample, but never queueing
         for (int i = 0; i < 40; i++) {
             store(hold, 1);
         }
-        clock.advance(Duration.ofMillis(500));
-        assertThat(hold.holdsBack()).isFalse();
+        assertThat(halfASecondLater()).isFalse();
     }
 
     @Test
