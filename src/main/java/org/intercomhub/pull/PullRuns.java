@@ -30,8 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * The steps of a collection pull that need code, called by {@code routes/intercom-pull.camel.yaml}: open a run
@@ -60,6 +62,15 @@ public class PullRuns {
     private final int perPage;
     private final boolean contactNotes;
     private final Duration progressEvery;
+    /** Detail calls of one page at once: what the Camel split that filled pages in before ran with (its default pool). */
+    static final int DETAIL_CALLS_AT_ONCE = 10;
+
+    /** Threads for detail calls, shared by the runs; each page keeps at most DETAIL_CALLS_AT_ONCE of them busy. */
+    private final ExecutorService detailCalls = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "pull-detail");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ExecutorService prefetcher = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "pull-prefetch");
         thread.setDaemon(true);
@@ -208,12 +219,67 @@ public class PullRuns {
     }
 
     /**
+     * The page's items as canonical records, in page order, each filled in first with what list and search pages
+     * leave out (see {@link #enrich}). Items that need detail calls are filled in concurrently, at most
+     * {@link #DETAIL_CALLS_AT_ONCE} at a time (a conversation or a long tag list costs a call each); the rest, most
+     * contacts, are mapped here without leaving this thread. One method for the page, not a Camel split: the split's
+     * exchange, header copy and three bean calls an item cost the pull more CPU than the mapping itself.
+     * The first failed detail call fails the page; the calls not yet started are not made.
+     */
+    public List<CanonicalRecord> records(@ExchangeProperty("pull") PullRun run, @Body List<JsonNode> items) {
+        List<CompletableFuture<JsonNode>> filled = new ArrayList<>(items.size());
+        Semaphore callSlots = new Semaphore(DETAIL_CALLS_AT_ONCE);
+        try {
+            for (JsonNode item : items) {
+                if (needsDetailCalls(run, item)) {
+                    callSlots.acquireUninterruptibly();
+                    CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> enrich(run, item), detailCalls);
+                    call.whenComplete((result, error) -> callSlots.release());
+                    filled.add(call);
+                } else {
+                    filled.add(CompletableFuture.completedFuture(enrich(run, item)));
+                }
+            }
+            List<CanonicalRecord> records = new ArrayList<>(items.size());
+            for (CompletableFuture<JsonNode> item : filled) {
+                JsonNode complete = item.join();
+                if (complete != null) { // null: deleted or merged since its page was listed (skipped and counted)
+                    records.add(toRecord(run, complete));
+                }
+            }
+            return records;
+        } catch (CompletionException e) {
+            filled.forEach(item -> item.cancel(false));
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        } catch (RuntimeException e) {
+            filled.forEach(item -> item.cancel(false));
+            throw e;
+        }
+    }
+
+    /** Whether {@link #enrich} will call Intercom for this item (otherwise it only looks at it). */
+    private boolean needsDetailCalls(PullRun run, JsonNode item) {
+        return switch (run.definition().name()) {
+            case "conversations" -> true;
+            case "contacts" -> item.path("tags").path("has_more").asBoolean(false)
+                    || item.path("companies").path("has_more").asBoolean(false)
+                    || (contactNotes && hasNotes(item));
+            default -> false;
+        };
+    }
+
+    private static boolean hasNotes(JsonNode contact) {
+        return contact.path("notes").path("total_count").asLong(0) != 0
+                || contact.path("notes").path("has_more").asBoolean(false);
+    }
+
+    /**
      * Fetches what a list or search page leaves out: conversation parts, long nested lists, contact notes. Null when
      * the record was deleted (404) or merged (410 {@code contact_merged}) since the page listed it: it is skipped and
      * counted, and the run goes on; the deletion and merge handling (webhooks, the deleted_conversations pull, the
      * next run) marks its row.
      */
-    public JsonNode enrich(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
+    JsonNode enrich(PullRun run, JsonNode item) {
         String id = item.path("id").asText();
         try {
             return switch (run.definition().name()) {
@@ -234,8 +300,9 @@ public class PullRuns {
         }
     }
 
+    /** Fills in the page's own contact node (parsed for this page only: no copy needed). */
     private JsonNode enrichContact(String id, JsonNode item) {
-        ObjectNode contact = item.deepCopy();
+        ObjectNode contact = (ObjectNode) item;
         if (contact.path("tags").path("has_more").asBoolean(false)) {
             replaceList(contact, "tags", readAll(Pagers.single(client, "/contacts/" + id + "/tags", Map.of(), "data")));
         }
@@ -244,8 +311,7 @@ public class PullRuns {
                     Map.of(), "data", perPage, null)));
         }
         if (contactNotes) {
-            ArrayNode notes = contact.path("notes").path("total_count").asLong(0) == 0
-                    && !contact.path("notes").path("has_more").asBoolean(false)
+            ArrayNode notes = !hasNotes(contact)
                     ? JsonNodeFactory.instance.arrayNode() // nothing to read: spare the call
                     : readAll(Pagers.pageNumber(client, "/contacts/" + id + "/notes", Map.of(), "data", perPage, null));
             contact.set(RecordMapper.FETCHED_NOTES, notes);
@@ -273,7 +339,7 @@ public class PullRuns {
         return all;
     }
 
-    public CanonicalRecord toRecord(@ExchangeProperty("pull") PullRun run, @Body JsonNode item) {
+    private CanonicalRecord toRecord(PullRun run, JsonNode item) {
         PullDefinition definition = run.definition();
         run.recordMapped();
         if (definition.deletes()) {
