@@ -8,12 +8,20 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +43,11 @@ public final class IntercomClient {
     private final IntercomSettings settings;
     private final Backoff backoff;
     private final RateLimiter rateLimiter;
-    private final HttpClient http;
+    /** Connections kept open to Intercom: the pulls' detail calls, the writers and the probes at once. */
+    static final int MAX_CONNECTIONS = 64;
+    private static final ContentType JSON = ContentType.create("application/json");
+
+    private final CloseableHttpClient http;
     private final ObjectMapper mapper;
     private final String scrollKey;
     private final AtomicLong requestCount = new AtomicLong();
@@ -52,13 +64,27 @@ public final class IntercomClient {
         this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
         this.rateLimiter = rateLimiter;
         this.mapper = mapper;
-        // The JDK's client, not a camel-http endpoint: every request is paced one by one by the rate limiter (from
-        // the previous answer's X-RateLimit-* headers), retried with its own budget and read as a stream by the
-        // pagers, from inside the beans the pull route calls; the destinations' deliveries go through camel-http.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
+        // Apache HttpClient 5 (the library under camel-http) called directly, not a camel-http endpoint: every request
+        // is paced one by one by the rate limiter (from the previous answer's X-RateLimit-* headers), retried with
+        // its own budget and read by the pagers, from inside the beans the pull route calls. Its blocking client,
+        // not the JDK's: a pull of 200,000 contacts spent a fifth of the hub's CPU in the JDK client's asynchronous
+        // machinery and in compiling it (bench/README.md, pull-to-warehouse, 2026-12-03).
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                                .setSocketTimeout(Timeout.of(settings.responseTimeout()))
+                                .build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.responseTimeout()))
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries() // retries are execute()'s, with the rate limiter and the backoff
+                .disableCookieManagement()
+                .disableContentCompression()
                 .build();
         this.scrollKey = ScrollPermits.appKey(settings);
     }
@@ -138,17 +164,18 @@ public final class IntercomClient {
         int failures = 0;
         int throttles = 0;
         while (true) {
-            HttpRequest request = buildRequest(method, uri, body);
+            ClassicHttpRequest request = buildRequest(method, uri, body);
             try {
                 rateLimiter.acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IntercomException("Interrupted while waiting for the Intercom rate limit", e);
             }
-            HttpResponse<byte[]> response;
+            Response response;
             requestCount.incrementAndGet();
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                response = http.execute(request, answer -> new Response(answer.getCode(), answer.getHeaders(),
+                        answer.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(answer.getEntity())));
             } catch (IOException e) {
                 rateLimiter.onNoResponse();
                 failures++;
@@ -159,13 +186,12 @@ public final class IntercomClient {
                 }
                 backOff(failures, method, uri, reason);
                 continue;
-            } catch (InterruptedException e) {
+            } catch (RuntimeException e) {
                 rateLimiter.onNoResponse();
-                Thread.currentThread().interrupt();
-                throw new IntercomException("Interrupted while calling " + describe(method, uri), e);
+                throw e;
             }
-            rateLimiter.onResponse(response.statusCode(), response.headers());
-            int status = response.statusCode();
+            rateLimiter.onResponse(response.status(), response::header);
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 accessDenied = null;
                 return parse(response.body(), method, uri);
@@ -202,20 +228,28 @@ public final class IntercomClient {
         }
     }
 
-    private HttpRequest buildRequest(String method, URI uri, byte[] body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(settings.responseTimeout())
-                .header("Authorization", "Bearer " + settings.accessToken())
-                .header("Accept", "application/json")
-                .header("Intercom-Version", settings.version())
-                .header("User-Agent", settings.userAgent());
+    private ClassicHttpRequest buildRequest(String method, URI uri, byte[] body) {
+        ClassicRequestBuilder builder = ClassicRequestBuilder.create(method).setUri(uri)
+                .addHeader("Authorization", "Bearer " + settings.accessToken())
+                .addHeader("Accept", "application/json")
+                .addHeader("Intercom-Version", settings.version())
+                .addHeader("User-Agent", settings.userAgent());
         if (body != null) {
-            builder.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        } else {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
+            builder.setEntity(body, JSON); // as Intercom documents it, no charset parameter
         }
         return builder.build();
+    }
+
+    /** An answer read in full, so its connection goes back to the pool at once. */
+    private record Response(int status, Header[] headers, byte[] body) {
+        String header(String name) {
+            for (Header header : headers) {
+                if (header.getName().equalsIgnoreCase(name)) {
+                    return header.getValue();
+                }
+            }
+            return null;
+        }
     }
 
     private JsonNode parse(byte[] body, String method, URI uri) {

@@ -1,8 +1,8 @@
 package org.intercomhub.intercom;
 
-import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -115,11 +115,14 @@ public final class RateLimiter {
         }
     }
 
-    /** Records the budget Intercom reported with a response (any status), releasing the caller's permit. */
-    public void onResponse(int status, HttpHeaders headers) {
-        OptionalLong headerLimit = headers.firstValueAsLong("X-RateLimit-Limit");
-        OptionalLong headerRemaining = headers.firstValueAsLong("X-RateLimit-Remaining");
-        OptionalLong headerReset = headers.firstValueAsLong("X-RateLimit-Reset");
+    /**
+     * Records the budget Intercom reported with a response (any status), releasing the caller's permit.
+     * {@code header} gives a response header's first value, null when absent.
+     */
+    public void onResponse(int status, Function<String, String> header) {
+        OptionalLong headerLimit = number(header.apply("X-RateLimit-Limit"));
+        OptionalLong headerRemaining = number(header.apply("X-RateLimit-Remaining"));
+        OptionalLong headerReset = number(header.apply("X-RateLimit-Reset"));
         lock.lock();
         try {
             unconfirmed = Math.max(0, unconfirmed - 1);
@@ -145,6 +148,18 @@ public final class RateLimiter {
             lock.unlock();
         }
         shared.report(status, headerRemaining, headerReset);
+    }
+
+    /** A header's whole number; empty when absent or not a number (a proxy's garbage must not fail the request). */
+    private static OptionalLong number(String value) {
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private void observe(long reportedRemaining, long resetSeconds) {
