@@ -57,12 +57,14 @@ public class TableManager {
     /** Creates the schema and table if missing, with the spec's columns, key and the metadata columns; adds spec
      * columns an existing table lacks. */
     public void ensureTable(TableSpec spec) {
-        Map<String, ColumnType> wanted = new LinkedHashMap<>(spec.columns());
-        wanted.putAll(MetadataColumns.TYPES);
         Map<String, ColumnType> known = knownColumns.get(spec.name());
-        if (known != null && known.keySet().containsAll(wanted.keySet())) {
+        // the common case, once per record and child table of every page: nothing to copy, nothing to lock
+        if (known != null && known.keySet().containsAll(spec.columns().keySet())
+                && known.keySet().containsAll(MetadataColumns.TYPES.keySet())) {
             return;
         }
+        Map<String, ColumnType> wanted = new LinkedHashMap<>(spec.columns());
+        wanted.putAll(MetadataColumns.TYPES);
         synchronized (lockOf(spec.name())) {
             Map<String, ColumnType> existing = columns(spec.name());
             boolean changed = false;
