@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -60,8 +61,19 @@ public class PostgresDialect implements SqlDialect {
      */
     @Override
     public String arrayUpsert(String table, List<String> keyColumns, List<Column> columns, boolean returning) {
-        return "INSERT INTO " + table + " AS cur (" + columnList(columns) + ") SELECT * FROM unnest("
-                + columns.stream().map(c -> arrayPlaceholder(c.type())).collect(Collectors.joining(", ")) + ")"
+        List<String> selected = new java.util.ArrayList<>(columns.size());
+        List<String> aliases = new java.util.ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            String alias = "c" + (i + 1);
+            aliases.add(alias);
+            // timestamps travel as epoch microseconds: neither side formats or parses text for them
+            selected.add(columns.get(i).type() == ColumnType.TIMESTAMP
+                    ? "timestamptz 'epoch' + u." + alias + " * interval '1 microsecond'" : "u." + alias);
+        }
+        return "INSERT INTO " + table + " AS cur (" + columnList(columns) + ") SELECT " + String.join(", ", selected)
+                + " FROM unnest("
+                + columns.stream().map(c -> arrayPlaceholder(c.type())).collect(Collectors.joining(", "))
+                + ") AS u(" + String.join(", ", aliases) + ")"
                 + onConflict(keyColumns, columns)
                 + (returning ? " RETURNING cur." + quote(keyColumns.get(0)) + ", cur.xmax = 0" : "");
     }
@@ -87,12 +99,12 @@ public class PostgresDialect implements SqlDialect {
                 + " WHERE " + newerOrUnknown("cur." + version, "EXCLUDED." + version);
     }
 
-    /** Text, JSON and timestamps travel as text arrays (ISO-8601 instants), cast on the server. */
+    /** Text and JSON travel as text arrays, cast on the server; timestamps as epoch microseconds (see arrayUpsert). */
     private static String arrayPlaceholder(ColumnType type) {
         return switch (type) {
             case TEXT -> "?::text[]";
             case JSON -> "?::text[]::jsonb[]";
-            case TIMESTAMP -> "?::text[]::timestamptz[]";
+            case TIMESTAMP -> "?::int8[]";
             case BIGINT -> "?::int8[]";
             case DOUBLE -> "?::float8[]";
             case BOOLEAN -> "?::bool[]";
@@ -111,17 +123,34 @@ public class PostgresDialect implements SqlDialect {
         Array array = switch (type) {
             case TEXT, JSON -> connection.createArrayOf("text", Arrays.copyOf(values, values.length, String[].class));
             case TIMESTAMP -> {
-                String[] texts = new String[values.length];
+                Long[] micros = new Long[values.length];
                 for (int i = 0; i < values.length; i++) {
-                    texts[i] = values[i] == null ? null : values[i].toString();
+                    micros[i] = epochMicros(values[i]);
                 }
-                yield connection.createArrayOf("text", texts);
+                yield connection.createArrayOf("int8", micros);
             }
             case BIGINT -> connection.createArrayOf("int8", Arrays.copyOf(values, values.length, Long[].class));
             case DOUBLE -> connection.createArrayOf("float8", Arrays.copyOf(values, values.length, Double[].class));
             case BOOLEAN -> connection.createArrayOf("bool", Arrays.copyOf(values, values.length, Boolean[].class));
         };
         statement.setArray(index, array);
+    }
+
+    /**
+     * Microseconds since the epoch (PostgreSQL's resolution; finer parts are truncated); null for null and, as
+     * everywhere in the warehouse, for a value that does not fit the column.
+     */
+    static Long epochMicros(Object value) {
+        Instant instant = value instanceof Instant given ? given
+                : (Instant) ColumnValues.convert(value, ColumnType.TIMESTAMP);
+        if (instant == null) {
+            return null;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
     @Override
