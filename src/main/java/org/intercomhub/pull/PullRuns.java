@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The steps of a collection pull that need code, called by {@code routes/intercom-pull.camel.yaml}: open a run
@@ -224,17 +225,26 @@ public class PullRuns {
      * {@link #DETAIL_CALLS_AT_ONCE} at a time (a conversation or a long tag list costs a call each); the rest, most
      * contacts, are mapped here without leaving this thread. One method for the page, not a Camel split: the split's
      * exchange, header copy and three bean calls an item cost the pull more CPU than the mapping itself.
-     * The first failed detail call fails the page; the calls not yet started are not made.
+     * The first failed detail call fails the page: no more calls are started for it, and those queued are cancelled.
      */
     public List<CanonicalRecord> records(@ExchangeProperty("pull") PullRun run, @Body List<JsonNode> items) {
         List<CompletableFuture<JsonNode>> filled = new ArrayList<>(items.size());
         Semaphore callSlots = new Semaphore(DETAIL_CALLS_AT_ONCE);
+        AtomicBoolean callFailed = new AtomicBoolean();
         try {
             for (JsonNode item : items) {
+                if (callFailed.get()) {
+                    break; // the page fails at that call (below): no more calls for it
+                }
                 if (needsDetailCalls(run, item)) {
                     callSlots.acquireUninterruptibly();
                     CompletableFuture<JsonNode> call = CompletableFuture.supplyAsync(() -> enrich(run, item), detailCalls);
-                    call.whenComplete((result, error) -> callSlots.release());
+                    call.whenComplete((result, error) -> {
+                        if (error != null) {
+                            callFailed.set(true);
+                        }
+                        callSlots.release();
+                    });
                     filled.add(call);
                 } else {
                     filled.add(CompletableFuture.completedFuture(enrich(run, item)));
@@ -261,16 +271,18 @@ public class PullRuns {
     private boolean needsDetailCalls(PullRun run, JsonNode item) {
         return switch (run.definition().name()) {
             case "conversations" -> true;
-            case "contacts" -> item.path("tags").path("has_more").asBoolean(false)
-                    || item.path("companies").path("has_more").asBoolean(false)
-                    || (contactNotes && hasNotes(item));
+            case "contacts" -> hasMore(item, "tags") || hasMore(item, "companies") || (contactNotes && hasNotes(item));
             default -> false;
         };
     }
 
+    /** Whether a contact's nested list (tags, companies, notes) has items its page left out. */
+    private static boolean hasMore(JsonNode contact, String list) {
+        return contact.path(list).path("has_more").asBoolean(false);
+    }
+
     private static boolean hasNotes(JsonNode contact) {
-        return contact.path("notes").path("total_count").asLong(0) != 0
-                || contact.path("notes").path("has_more").asBoolean(false);
+        return contact.path("notes").path("total_count").asLong(0) != 0 || hasMore(contact, "notes");
     }
 
     /**
@@ -303,10 +315,10 @@ public class PullRuns {
     /** Fills in the page's own contact node (parsed for this page only: no copy needed). */
     private JsonNode enrichContact(String id, JsonNode item) {
         ObjectNode contact = (ObjectNode) item;
-        if (contact.path("tags").path("has_more").asBoolean(false)) {
+        if (hasMore(contact, "tags")) {
             replaceList(contact, "tags", readAll(Pagers.single(client, "/contacts/" + id + "/tags", Map.of(), "data")));
         }
-        if (contact.path("companies").path("has_more").asBoolean(false)) {
+        if (hasMore(contact, "companies")) {
             replaceList(contact, "companies", readAll(Pagers.pageNumber(client, "/contacts/" + id + "/companies",
                     Map.of(), "data", perPage, null)));
         }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,15 +55,15 @@ public class PostgresDialect implements SqlDialect {
     }
 
     /**
-     * {@code INSERT .. SELECT * FROM unnest(?, ?, ..)}: a batch of any size is one statement with one parameter per
-     * column, which PostgreSQL parses and plans once (the prepared statement is reused for every batch with the same
-     * columns) instead of a new {@code VALUES} list of thousands of parameters. {@code xmax = 0} tells a row this
+     * {@code INSERT .. SELECT .. FROM unnest(?, ?, ..) AS u(c1, c2, ..)}: a batch of any size is one statement with
+     * one parameter per column, which PostgreSQL parses and plans once (the prepared statement is reused for every
+     * batch with the same columns) instead of a new {@code VALUES} list of thousands of parameters. {@code xmax = 0} tells a row this
      * statement inserted from one it updated.
      */
     @Override
     public String arrayUpsert(String table, List<String> keyColumns, List<Column> columns, boolean returning) {
-        List<String> selected = new java.util.ArrayList<>(columns.size());
-        List<String> aliases = new java.util.ArrayList<>(columns.size());
+        List<String> selected = new ArrayList<>(columns.size());
+        List<String> aliases = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
             String alias = "c" + (i + 1);
             aliases.add(alias);
