@@ -6,6 +6,7 @@
 #   bench/pull-to-warehouse/run.sh [contacts] [heap] [postgres|mariadb]     defaults: 200000 256m postgres
 #   SKIP_BUILD=1 ...   reuse target/intercom-hub-*.jar;  JAR=path ...  run that jar (e.g. an earlier version)
 #   APP_JAVA_OPTS=...  extra JVM options for the app, e.g. -XX:StartFlightRecording=filename=/tmp/pull.jfr
+#   SANDBOX_JAVA_OPTS=...  the same for the sandbox's process
 #   ROUTES=/tmp/old-routes   the route files the app reads (default routes/ of this tree): a build of another commit
 #                      needs that commit's (git archive <rev> routes | tar -x -C /tmp/old-routes-parent)
 #
@@ -47,7 +48,7 @@ fi
 drop_schemas
 
 # the sandbox in its own process, so the app's heap is the app's alone
-java -Xmx1g -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
+java -Xmx1g ${SANDBOX_JAVA_OPTS:-} -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
   org.springframework.boot.loader.launch.PropertiesLauncher \
   --port $SANDBOX_PORT --contacts "$CONTACTS" --rate-limit 0 > "$WORK/sandbox.log" 2>&1 &
 SANDBOX_PID=$!
@@ -81,8 +82,12 @@ CPU_START=($(cpu_seconds $APP_PID) $(cpu_seconds $SANDBOX_PID) $(cpu_seconds $(d
 
 START=$(date +%s.%N)
 curl -sf -X POST "http://127.0.0.1:$APP_PORT/sync/contacts" >/dev/null
-sleep 1
-while curl -sf "http://127.0.0.1:$APP_PORT/sync/status" | grep -A2 '"contacts"' | grep -q '"running"'; do sleep 0.2; done
+# the end of the run from the app's log, not by asking the app every 0.2 s: those requests cost the app CPU (and
+# JIT compilations of its web stack) during the very run they time
+while ! grep -qE "contacts: (done in|run failed)" "$WORK/app.log"; do
+  kill -0 $APP_PID 2>/dev/null || { echo "the app stopped during the pull; its log: $WORK/app.log" >&2; tail -20 "$WORK/app.log" >&2; exit 1; }
+  sleep 0.1
+done
 END=$(date +%s.%N)
 CPU_END=($(cpu_seconds $APP_PID) $(cpu_seconds $SANDBOX_PID) $(cpu_seconds $(db_pids)))
 kill $JSTAT_PID 2>/dev/null || true
