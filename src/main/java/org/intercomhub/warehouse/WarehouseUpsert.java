@@ -21,7 +21,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -240,49 +239,77 @@ public class WarehouseUpsert {
             return record.id();
         }
 
-        Map<String, Object> values() {
-            return row.values();
+        Object[] cells() {
+            return row.cells();
         }
-    }
-
-    /** One row's values, converted to its table's column types, and its statement's columns. */
-    private record PreparedRow(Map<String, Object> values, List<Column> columns) {
     }
 
     /**
-     * Converts the values to the table's column types (the columns exist now) and works out the statement columns,
-     * taken over from the table's previous row when it names the same columns in the same order, as rows of one
-     * collection mostly do (sorting each row's columns was a tenth of a pull's preparation).
+     * One row's statement columns and its values in their order, converted to the columns' types; a metadata
+     * column's cell is null (its value comes from the record when bound).
      */
-    private PreparedRow prepared(String table, Map<String, Object> values, Map<String, LastRow> lastRows) {
+    private record PreparedRow(Object[] cells, List<Column> columns) {
+    }
+
+    /**
+     * Converts the values to the table's column types (the columns exist now) into the cells of the statement
+     * columns, with the shape of the table's previous row when the row names the same columns in the same order, as
+     * rows of one collection mostly do: no sorting, and no lookup by name for each value here or when it is bound.
+     */
+    private PreparedRow prepared(String table, Map<String, Object> values, Map<String, RowShape> lastShapes) {
         Map<String, ColumnType> types = tableManager.columns(table);
-        values.replaceAll((name, value) -> {
-            ColumnType type = types.get(name);
-            return type == null ? value : ColumnValues.convert(value, type);
-        });
-        LastRow last = lastRows.get(table);
-        List<Column> columns = last != null && last.types() == types && sameNames(last.row().values(), values)
-                ? last.row().columns() : statementColumns(values, types);
-        PreparedRow row = new PreparedRow(values, columns);
-        lastRows.put(table, new LastRow(types, row));
-        return row;
-    }
-
-    /** A table's row prepared last in a batch, and the column types it was prepared with. */
-    private record LastRow(Map<String, ColumnType> types, PreparedRow row) {
-    }
-
-    private static boolean sameNames(Map<String, Object> a, Map<String, Object> b) {
-        if (a.size() != b.size()) {
-            return false;
+        RowShape shape = lastShapes.get(table);
+        Object[] cells = shape != null && shape.types() == types ? shape.cells(values) : null;
+        if (cells == null) {
+            shape = RowShape.of(values, types);
+            lastShapes.put(table, shape);
+            cells = shape.cells(values);
         }
-        Iterator<String> other = b.keySet().iterator();
-        for (String name : a.keySet()) {
-            if (!name.equals(other.next())) {
-                return false;
+        return new PreparedRow(cells, shape.columns());
+    }
+
+    /**
+     * The statement columns of rows whose names come in one order ({@code names}), and where each name's value goes
+     * among them ({@code positions}, -1 for a name the table has no column for, or a metadata column's).
+     */
+    private record RowShape(Map<String, ColumnType> types, String[] names, ColumnType[] nameTypes, int[] positions,
+                            List<Column> columns) {
+
+        static RowShape of(Map<String, Object> values, Map<String, ColumnType> types) {
+            List<Column> columns = statementColumns(values, types);
+            Map<String, Integer> positionOf = new HashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                positionOf.put(columns.get(i).name(), i);
             }
+            String[] names = values.keySet().toArray(String[]::new);
+            ColumnType[] nameTypes = new ColumnType[names.length];
+            int[] positions = new int[names.length];
+            for (int i = 0; i < names.length; i++) {
+                Integer position = MetadataColumns.isMetadata(names[i]) ? null : positionOf.get(names[i]);
+                positions[i] = position == null ? -1 : position;
+                nameTypes[i] = position == null ? null : columns.get(position).type();
+            }
+            return new RowShape(types, names, nameTypes, positions, columns);
         }
-        return true;
+
+        /** The row's cells, or null when its names are not this shape's, in this order. */
+        Object[] cells(Map<String, Object> values) {
+            if (values.size() != names.length) {
+                return null;
+            }
+            Object[] cells = new Object[columns.size()];
+            int i = 0;
+            for (Map.Entry<String, Object> value : values.entrySet()) {
+                if (!names[i].equals(value.getKey())) {
+                    return null;
+                }
+                if (positions[i] >= 0) {
+                    cells[positions[i]] = ColumnValues.convert(value.getValue(), nameTypes[i]);
+                }
+                i++;
+            }
+            return cells;
+        }
     }
 
     private record TableBatch(TableSpec spec, List<PreparedRecord> records) {
@@ -309,13 +336,13 @@ public class WarehouseUpsert {
             tableManager.ensureColumns(spec.name(), sample);
             childSamples.forEach(tableManager::ensureColumns);
             List<PreparedRecord> prepared = new ArrayList<>(records.size());
-            Map<String, LastRow> lastRows = new HashMap<>();
+            Map<String, RowShape> lastShapes = new HashMap<>();
             int i = 0;
             for (CanonicalRecord record : records.values()) {
                 Map<String, List<PreparedRow>> children = new TreeMap<>();
                 childRows.get(i).forEach((child, values) -> children.put(child,
-                        values.stream().map(row -> prepared(child, row, lastRows)).toList()));
-                prepared.add(new PreparedRecord(record, prepared(spec.name(), rows.get(i), lastRows), children));
+                        values.stream().map(row -> prepared(child, row, lastShapes)).toList()));
+                prepared.add(new PreparedRecord(record, prepared(spec.name(), rows.get(i), lastShapes), children));
                 i++;
             }
             // Rows are written in id order, so two writers lock shared rows in the same order.
@@ -359,10 +386,10 @@ public class WarehouseUpsert {
         }
         samples.forEach(tableManager::ensureColumns);
         List<ChildRowChange> changes = new ArrayList<>(byKey.size());
-        Map<String, LastRow> lastRows = new HashMap<>();
+        Map<String, RowShape> lastShapes = new HashMap<>();
         // a delete binds its key only
         byKey.values().forEach(change -> changes.add(new ChildRowChange(change.spec(), change.key(), change.record(),
-                change.record().op() == Operation.UPSERT ? prepared(change.spec().name(), change.values(), lastRows)
+                change.record().op() == Operation.UPSERT ? prepared(change.spec().name(), change.values(), lastShapes)
                         : null)));
         return changes;
     }
@@ -543,7 +570,7 @@ public class WarehouseUpsert {
         String sql = cached("upsert|" + table + "|1|" + columns, () ->
                 dialect.conditionalUpsert(table, spec.keyColumns(), columns, 1));
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            bindRow(statement, 1, columns, change.row().values(), record, now);
+            bindRow(statement, 1, columns, change.row().cells(), record, now);
             statement.executeUpdate();
             result.add(spec.name(), new WriteResult.TableCounts(0, 0, 0, 1));
         }
@@ -604,7 +631,7 @@ public class WarehouseUpsert {
                 String sql = cached("array-upsert|" + table + "|returning|" + columns, () ->
                         dialect.arrayUpsert(table, spec.keyColumns(), columns, true));
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    bindArrays(statement, columns, chunk, PreparedRecord::values, PreparedRecord::record, now);
+                    bindArrays(statement, columns, chunk, PreparedRecord::cells, PreparedRecord::record, now);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             written.add(rows.getString(1));
@@ -623,7 +650,7 @@ public class WarehouseUpsert {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (PreparedRecord record : chunk) {
-                    index = bindRow(statement, index, columns, record.values(), record.record(), now);
+                    index = bindRow(statement, index, columns, record.cells(), record.record(), now);
                 }
                 int count = statement.executeUpdate();
                 if (dialect.upsertCountIsExact() && count != chunk.size()) {
@@ -688,7 +715,7 @@ public class WarehouseUpsert {
         return inserted;
     }
 
-    private record ChildRow(Map<String, Object> values, CanonicalRecord parent) {
+    private record ChildRow(Object[] cells, CanonicalRecord parent) {
     }
 
     /**
@@ -701,7 +728,7 @@ public class WarehouseUpsert {
         for (PreparedRecord parent : parents) {
             for (PreparedRow row : parent.children().get(spec.name())) {
                 byColumns.computeIfAbsent(row.columns(), columns -> new ArrayList<>())
-                        .add(new ChildRow(row.values(), parent.record()));
+                        .add(new ChildRow(row.cells(), parent.record()));
             }
         }
         return byColumns;
@@ -715,7 +742,7 @@ public class WarehouseUpsert {
                     dialect.arrayUpsert(table, spec.keyColumns(), columns, false));
             for (List<ChildRow> chunk : chunks(rows, MAX_ROWS_PER_ARRAY)) {
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    bindArrays(statement, columns, chunk, ChildRow::values, ChildRow::parent, now);
+                    bindArrays(statement, columns, chunk, ChildRow::cells, ChildRow::parent, now);
                     statement.executeUpdate();
                     inserted += chunk.size();
                 }
@@ -728,7 +755,7 @@ public class WarehouseUpsert {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
                 for (ChildRow row : chunk) {
-                    index = bindRow(statement, index, columns, row.values(), row.parent(), now);
+                    index = bindRow(statement, index, columns, row.cells(), row.parent(), now);
                 }
                 statement.executeUpdate();
                 inserted += chunk.size();
@@ -751,36 +778,39 @@ public class WarehouseUpsert {
         return columns;
     }
 
-    private int bindRow(PreparedStatement statement, int index, List<Column> columns, Map<String, Object> values,
+    private int bindRow(PreparedStatement statement, int index, List<Column> columns, Object[] cells,
                         CanonicalRecord record, Instant now) throws SQLException {
-        for (Column column : columns) {
-            dialect.bind(statement, index++, column.type(), columnValue(column, values, record, now));
+        for (int c = 0; c < columns.size(); c++) {
+            Column column = columns.get(c);
+            Object value = MetadataColumns.isMetadata(column.name()) ? metadataValue(column, record, now) : cells[c];
+            dialect.bind(statement, index++, column.type(), value);
         }
         return index;
     }
 
     /** Binds the rows as one array per column. */
     private <R> void bindArrays(PreparedStatement statement, List<Column> columns, List<R> rows,
-                                Function<R, Map<String, Object>> values, Function<R, CanonicalRecord> record,
+                                Function<R, Object[]> cells, Function<R, CanonicalRecord> record,
                                 Instant now) throws SQLException {
         for (int c = 0; c < columns.size(); c++) {
             Column column = columns.get(c);
+            boolean metadata = MetadataColumns.isMetadata(column.name());
             Object[] array = new Object[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 R row = rows.get(r);
-                array[r] = columnValue(column, values.apply(row), record.apply(row), now);
+                array[r] = metadata ? metadataValue(column, record.apply(row), now) : cells.apply(row)[c];
             }
             dialect.bindArray(statement, c + 1, column.type(), array);
         }
     }
 
-    private static Object columnValue(Column column, Map<String, Object> values, CanonicalRecord record, Instant now) {
+    private static Object metadataValue(Column column, CanonicalRecord record, Instant now) {
         return switch (column.name()) {
             case SYNCED_AT -> now;
             case SOURCE -> record.source() == null ? null : record.source().columnValue();
             case SOURCE_UPDATED_AT -> record.sourceUpdatedAt();
             case DELETED -> record.op() == Operation.DELETE;
-            default -> values.get(column.name()); // converted to the column's type by prepare
+            default -> throw new IllegalArgumentException("Not a metadata column: " + column.name());
         };
     }
 
