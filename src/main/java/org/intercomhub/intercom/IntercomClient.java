@@ -2,10 +2,12 @@ package org.intercomhub.intercom;
 
 import org.intercomhub.retry.Backoff;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,10 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
@@ -174,8 +178,7 @@ public final class IntercomClient {
             Response response;
             requestCount.incrementAndGet();
             try {
-                response = http.execute(request, answer -> new Response(answer.getCode(), answer.getHeaders(),
-                        answer.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(answer.getEntity())));
+                response = http.execute(request, IntercomClient.this::read);
             } catch (IOException e) {
                 rateLimiter.onNoResponse();
                 failures++;
@@ -194,7 +197,11 @@ public final class IntercomClient {
             int status = response.status();
             if (status >= 200 && status < 300) {
                 accessDenied = null;
-                return parse(response.body(), method, uri);
+                if (response.notJson() != null) {
+                    throw new IntercomException(describe(method, uri) + " returned a body that is not JSON",
+                            response.notJson());
+                }
+                return response.json();
             }
             ErrorEnvelope error = ErrorEnvelope.parse(mapper, response.body());
             if (status == 429) {
@@ -240,8 +247,33 @@ public final class IntercomClient {
         return builder.build();
     }
 
-    /** An answer read in full, so its connection goes back to the pool at once. */
-    private record Response(int status, Header[] headers, byte[] body) {
+    /**
+     * An answer read in full, so its connection goes back to the pool at once. A success is parsed as it arrives
+     * (a search page is a few hundred kilobytes: copying it into an array first was a tenth of a pull's allocated
+     * bytes); a body that is not JSON is kept as {@code notJson}, not thrown, so it is not retried as a broken
+     * connection (an I/O error while reading is).
+     */
+    private Response read(ClassicHttpResponse answer) throws IOException {
+        int status = answer.getCode();
+        HttpEntity entity = answer.getEntity();
+        if (status < 200 || status >= 300) {
+            byte[] body = entity == null ? new byte[0] : EntityUtils.toByteArray(entity);
+            return new Response(status, answer.getHeaders(), body, null, null);
+        }
+        if (entity == null) {
+            return new Response(status, answer.getHeaders(), null, NullNode.getInstance(), null);
+        }
+        try (InputStream body = entity.getContent()) {
+            JsonNode json = mapper.readTree(body);
+            return new Response(status, answer.getHeaders(), null,
+                    json == null || json.isMissingNode() ? NullNode.getInstance() : json, null);
+        } catch (JsonProcessingException e) {
+            return new Response(status, answer.getHeaders(), null, null, e);
+        }
+    }
+
+    /** {@code body}: an error's bytes; {@code json}: a success's content (NullNode for none), or {@code notJson}. */
+    private record Response(int status, Header[] headers, byte[] body, JsonNode json, JsonProcessingException notJson) {
         String header(String name) {
             for (Header header : headers) {
                 if (header.getName().equalsIgnoreCase(name)) {
@@ -249,17 +281,6 @@ public final class IntercomClient {
                 }
             }
             return null;
-        }
-    }
-
-    private JsonNode parse(byte[] body, String method, URI uri) {
-        if (body == null || body.length == 0) {
-            return NullNode.getInstance();
-        }
-        try {
-            return mapper.readTree(body);
-        } catch (IOException e) {
-            throw new IntercomException(describe(method, uri) + " returned a body that is not JSON", e);
         }
     }
 

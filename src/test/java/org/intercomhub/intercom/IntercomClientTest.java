@@ -80,6 +80,20 @@ class IntercomClientTest {
         assertThat(client.retryCount()).isEqualTo(2);
     }
 
+    /** A success whose body is not JSON is a failure of its own, not a broken connection to try again. */
+    @Test
+    void aSuccessThatIsNotJsonFailsWithoutRetrying() {
+        intercom.route("GET", "/me", call -> Reply.raw(200, "<html>maintenance</html>"));
+        intercom.route("GET", "/teams", call -> Reply.raw(200, ""));
+        IntercomClient client = intercom.client();
+
+        assertThatThrownBy(() -> client.get("/me", Map.of()))
+                .isInstanceOf(IntercomException.class).hasMessageContaining("not JSON");
+        assertThat(intercom.calls("/me")).hasSize(1);
+        assertThat(client.retryCount()).isZero();
+        assertThat(client.get("/teams", Map.of()).isNull()).isTrue();
+    }
+
     @Test
     void retriesDroppedConnections() {
         AtomicInteger attempts = new AtomicInteger();
