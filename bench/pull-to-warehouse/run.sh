@@ -45,7 +45,7 @@ if [ -z "${JAR:-}" ]; then
   JAR=$(ls target/intercom-hub-*.jar | head -1)
 fi
 
-drop_schemas
+[ "${KEEP:-}" = 1 ] || drop_schemas
 
 # the sandbox in its own process, so the app's heap is the app's alone
 java -Xmx1g ${SANDBOX_JAVA_OPTS:-} -cp "$JAR" -Dloader.main=org.intercomhub.sandbox.SandboxMain \
@@ -154,4 +154,4 @@ printf '%-17s %.1f s, %.0f contacts/s (%d rows in all)\n' "$BASELINE baseline:" 
 printf 'ratio pull/%s: %.3f (target >= 0.3)\n' "$BASELINE" "$(echo "$PULL_RATE / $COPY_RATE" | bc -l)"
 grep -E "contacts: done" "$WORK/app.log" | sed 's/^.*PullRuns *: /app log:          /' || true
 
-drop_schemas
+[ "${KEEP:-}" = 1 ] || drop_schemas
