@@ -272,8 +272,7 @@ public class WarehouseUpsert {
      * The statement columns of rows whose names come in one order ({@code names}), and where each name's value goes
      * among them ({@code positions}, -1 for a name the table has no column for, or a metadata column's).
      */
-    private record RowShape(Map<String, ColumnType> types, String[] names, ColumnType[] nameTypes, int[] positions,
-                            List<Column> columns) {
+    private record RowShape(Map<String, ColumnType> types, String[] names, int[] positions, List<Column> columns) {
 
         static RowShape of(Map<String, Object> values, Map<String, ColumnType> types) {
             List<Column> columns = statementColumns(values, types);
@@ -282,14 +281,12 @@ public class WarehouseUpsert {
                 positionOf.put(columns.get(i).name(), i);
             }
             String[] names = values.keySet().toArray(String[]::new);
-            ColumnType[] nameTypes = new ColumnType[names.length];
             int[] positions = new int[names.length];
             for (int i = 0; i < names.length; i++) {
                 Integer position = MetadataColumns.isMetadata(names[i]) ? null : positionOf.get(names[i]);
                 positions[i] = position == null ? -1 : position;
-                nameTypes[i] = position == null ? null : columns.get(position).type();
             }
-            return new RowShape(types, names, nameTypes, positions, columns);
+            return new RowShape(types, names, positions, columns);
         }
 
         /** The row's cells, or null when its names are not this shape's, in this order. */
@@ -304,7 +301,7 @@ public class WarehouseUpsert {
                     return null;
                 }
                 if (positions[i] >= 0) {
-                    cells[positions[i]] = ColumnValues.convert(value.getValue(), nameTypes[i]);
+                    cells[positions[i]] = ColumnValues.convert(value.getValue(), columns.get(positions[i]).type());
                 }
                 i++;
             }
