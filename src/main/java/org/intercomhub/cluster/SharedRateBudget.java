@@ -55,6 +55,14 @@ public class SharedRateBudget implements SharedBudget {
     /** Requests taken from the row and not handed out yet (guarded by this), usable until reservedUntil. */
     private long reserved;
     private long reservedUntil;
+    /**
+     * What this node knows of the row (guarded by this), so that an answer that cannot change it costs no statement:
+     * the row's window is {@code knownWindow} or a later one (windows only move forward), and while it is
+     * {@code knownWindow} its remaining count is at most {@code remainingAtMost} (within a window the count only goes
+     * down). A pull reported every answer with two UPDATEs that almost never matched the row.
+     */
+    private long knownWindow;
+    private long remainingAtMost;
 
     public SharedRateBudget(JdbcTemplate jdbc, BookkeepingSchema schema, String app, Clock clock) {
         this.jdbc = jdbc;
@@ -78,11 +86,13 @@ public class SharedRateBudget implements SharedBudget {
             }
             long windowEnd = rows.get(0)[0];
             long remaining = rows.get(0)[1];
+            forgetIfBehind(windowEnd);
             if (windowEnd > now && remaining > 0) {
                 long taken = Math.max(1, Math.min(MAX_RESERVED, remaining / RESERVE_DIVISOR));
                 if (jdbc.update("UPDATE " + table + " SET remaining = remaining - ? WHERE app_key = ?"
                         + " AND window_ends_at = ? AND remaining >= ?", taken, appKey, windowEnd, taken) == 1) {
                     reserve(taken - 1, windowEnd);
+                    learn(windowEnd, remaining - taken);
                     return;
                 }
                 continue; // another node took from it meanwhile, or the window turned over: read it again
@@ -121,6 +131,29 @@ public class SharedRateBudget implements SharedBudget {
         reserved += requests;
     }
 
+    /** Whether an answer's budget could match the report's UPDATEs: a newer window, or a lower count in this one. */
+    private synchronized boolean mayChangeRow(long windowEnd, long left) {
+        return windowEnd > knownWindow || (windowEnd == knownWindow && left < remainingAtMost);
+    }
+
+    /** After a statement: the row is in {@code window} or a later one, and in that window has at most so many left. */
+    private synchronized void learn(long window, long atMost) {
+        if (window > knownWindow) {
+            knownWindow = window;
+            remainingAtMost = atMost;
+        } else if (window == knownWindow) {
+            remainingAtMost = Math.min(remainingAtMost, atMost);
+        }
+    }
+
+    /** A row behind what this node learnt was made anew (a reset bookkeeping schema): what it learnt is void. */
+    private synchronized void forgetIfBehind(long rowWindow) {
+        if (rowWindow < knownWindow) {
+            knownWindow = 0;
+            remainingAtMost = 0;
+        }
+    }
+
     private void create() {
         try {
             jdbc.update("INSERT INTO " + table + " (app_key, window_ends_at, remaining, probe_until) VALUES (?, 0, 0, 0)",
@@ -136,12 +169,16 @@ public class SharedRateBudget implements SharedBudget {
             if (remaining.isPresent() && resetEpochSecond.isPresent()) {
                 long end = resetEpochSecond.getAsLong() * 1000;
                 long left = Math.max(0, remaining.getAsLong());
-                // a newer window than the row knows: its budget, as the probe's answer tells it
-                jdbc.update("UPDATE " + table + " SET window_ends_at = ?, remaining = ?, probe_until = 0"
-                        + " WHERE app_key = ? AND window_ends_at < ?", end, left, appKey, end);
-                // the same window: answers arrive out of order, and others spend too; the smaller count is the truer
-                jdbc.update("UPDATE " + table + " SET remaining = ? WHERE app_key = ? AND window_ends_at = ?"
-                        + " AND remaining > ?", left, appKey, end, left);
+                // most answers change nothing: the row's window is as new and its count as low already
+                if (mayChangeRow(end, left)) {
+                    // a newer window than the row knows: its budget, as the probe's answer tells it
+                    jdbc.update("UPDATE " + table + " SET window_ends_at = ?, remaining = ?, probe_until = 0"
+                            + " WHERE app_key = ? AND window_ends_at < ?", end, left, appKey, end);
+                    // the same window: answers arrive out of order, and others spend too; the smaller count is truer
+                    jdbc.update("UPDATE " + table + " SET remaining = ? WHERE app_key = ? AND window_ends_at = ?"
+                            + " AND remaining > ?", left, appKey, end, left);
+                    learn(end, left);
+                }
             } else {
                 // an answer without the budget (a 503 of an outage, a proxy's error page) still ends the probe: else
                 // the next request waits PROBE_TIMEOUT_MILLIS, and an outage is probed once every 5 s (CI saw a

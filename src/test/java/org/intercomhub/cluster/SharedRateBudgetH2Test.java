@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -92,5 +93,47 @@ class SharedRateBudgetH2Test {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> nodeB.take());
         long probeUntil = jdbc.queryForObject("SELECT probe_until FROM hub.intercom_budget", Long.class);
         assertThat(probeUntil).as("B's request is the probe now").isGreaterThan(clock.millis());
+    }
+
+    @Test
+    void answersThatCannotChangeTheRowCostNoStatementAndTheOthersStillChangeIt() throws InterruptedException {
+        AtomicInteger updates = new AtomicInteger();
+        JdbcTemplate counting = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public int update(String sql, Object... args) {
+                updates.incrementAndGet();
+                return super.update(sql, args);
+            }
+        };
+        SharedRateBudget node = new SharedRateBudget(counting, new BookkeepingSchema(counting, "hub"), "app", clock);
+        long window = clock.millis() / 1000 + 10;
+        node.take();
+        assertThat(rowRemaining()).isEqualTo(990);
+
+        updates.set(0);
+        for (long left = 999; left >= 990; left--) {
+            node.report(200, OptionalLong.of(left), OptionalLong.of(window));
+        }
+        assertThat(updates).as("Intercom counts as many left as the row or more: nothing to write").hasValue(0);
+
+        node.report(200, OptionalLong.of(950), OptionalLong.of(window));
+        assertThat(rowRemaining()).as("others spent the budget too: the lower count is kept").isEqualTo(950);
+        node.report(200, OptionalLong.of(960), OptionalLong.of(window));
+        assertThat(rowRemaining()).as("an answer that arrived late").isEqualTo(950);
+        nodeB.report(200, OptionalLong.of(900), OptionalLong.of(window));
+        node.report(200, OptionalLong.of(940), OptionalLong.of(window));
+        assertThat(rowRemaining()).as("B's lower count stands").isEqualTo(900);
+        node.report(200, OptionalLong.of(800), OptionalLong.of(window + 10));
+        assertThat(rowRemaining()).as("the next window's budget").isEqualTo(800);
+
+        // in that next window, the bookkeeping schema is reset: the node forgets what it knew of the old row, and the
+        // same window's answer (no lower than the count it knew) goes to the new row
+        clock.advance(Duration.ofSeconds(11));
+        jdbc.update("DELETE FROM hub.intercom_budget");
+        node.take();
+        node.report(200, OptionalLong.of(900), OptionalLong.of(window + 10));
+        assertThat(rowRemaining()).isEqualTo(900);
+        assertThat(jdbc.queryForObject("SELECT probe_until FROM hub.intercom_budget", Long.class))
+                .as("the answer ended the new row's probe").isZero();
     }
 }
