@@ -22,7 +22,7 @@ final class JsonText {
         if (node.isValueNode() && !node.isTextual()) {
             return scalar(node);
         }
-        StringBuilder text = new StringBuilder(64);
+        StringBuilder text = new StringBuilder(256); // most columns' text fits: no growing copies
         append(node, text);
         return text.toString();
     }

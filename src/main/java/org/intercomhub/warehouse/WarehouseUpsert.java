@@ -421,12 +421,8 @@ public class WarehouseUpsert {
     /** Data names become safe identifiers; if two names sanitize alike, the first non-null value is kept. */
     private static Map<String, Object> sanitizedRow(Map<String, Object> row) {
         Map<String, Object> values = new LinkedHashMap<>(row.size() * 2);
-        row.forEach((name, value) -> {
-            String column = Identifiers.sanitize(name);
-            if (values.get(column) == null) {
-                values.put(column, value);
-            }
-        });
+        // putIfAbsent also replaces a null: one lookup a column
+        row.forEach((name, value) -> values.putIfAbsent(Identifiers.sanitize(name), value));
         return values;
     }
 
