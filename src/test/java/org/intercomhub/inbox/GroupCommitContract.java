@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -237,6 +239,35 @@ abstract class GroupCommitContract {
                 assertThat(bySeq).isEqualTo(stored);
             }
         }
+    }
+
+    @Test
+    void aCallAnotherInstanceHoldsUncommittedLongerThanTheLockTimeoutIsStoredOnceAfterIt() throws Exception {
+        TrackingInbox inbox = trackingInbox();
+        // another instance's transaction inserted held-1 and commits 2.5 s later: past H2's lock timeout (2 s), which
+        // H2 reports as a query timeout; PostgreSQL and MariaDB wait for it
+        try (Connection other = pool().getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO " + schema.table("tracking_inbox")
+                    + " (message_id, call_type, user_key, received_at, body, attempts) VALUES (?, ?, ?, ?, ?, 0)")) {
+                insert.setString(1, "held-1");
+                insert.setString(2, "track");
+                insert.setString(3, "u:other");
+                insert.setLong(4, 1L);
+                insert.setString(5, "{\"from\":\"other\"}");
+                insert.executeUpdate();
+            }
+            Future<List<TrackingCall>> storing = senders.submit(() -> inbox.store(List.of(call("held-1"),
+                    call("held-2"))));
+            Thread.sleep(2500);
+            other.commit();
+
+            assertThat(storing.get()).as("only the call the other instance did not store")
+                    .extracting(TrackingCall::messageId).containsExactly("held-2");
+        }
+        assertThat(rows("tracking_inbox", "message_id", "held-%")).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT body FROM " + schema.table("tracking_inbox")
+                + " WHERE message_id = 'held-1'", String.class)).isEqualTo("{\"from\":\"other\"}");
     }
 
     @Test
