@@ -174,6 +174,12 @@
         error.title = c.lastError;
         state.appendChild(error);
       }
+      if (schedule.retry_at) {
+        // a failed run's retry, before its next schedule (sync.retry-failed-runs)
+        const retry = el('div', 'retry ' + relative(schedule.retry_at), 'retry-at');
+        retry.title = new Date(schedule.retry_at).toLocaleString();
+        state.appendChild(retry);
+      }
       row.appendChild(state);
       row.appendChild(timeCell(c.lastRunStartedAt));
       row.appendChild(el('td', c.lastRunStartedAt ? number(c.records) : '', 'num records'));

@@ -26,6 +26,7 @@ import org.intercomhub.record.RecordMapper;
 import org.intercomhub.record.WarehouseTables;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.CheckpointStore;
+import org.intercomhub.sync.FailedRunRetries;
 import org.intercomhub.sync.SyncApi;
 import org.intercomhub.sync.SyncProperties;
 import org.intercomhub.sync.SyncStatusBoard;
@@ -162,9 +163,16 @@ public class HubConfiguration {
     @Bean
     public PullRuns pullRuns(PullCatalog catalog, IntercomClient client, RateLimiter rateLimiter,
                              CheckpointStore checkpoints, SyncStatusBoard status, WarehouseUpsert warehouse,
-                             RecordMapper mapper, Clock clock, IntercomProperties intercom, SyncProperties sync) {
+                             RecordMapper mapper, Clock clock, IntercomProperties intercom, SyncProperties sync,
+                             FailedRunRetries retries) {
         return new PullRuns(catalog, client, rateLimiter, checkpoints, status, warehouse, mapper, clock,
-                intercom.perPage(), sync.contactNotes(), sync.progressEvery());
+                intercom.perPage(), sync.contactNotes(), sync.progressEvery(), retries);
+    }
+
+    /** Failed pull and push runs run again before their next schedule (sync.retry-failed-runs). */
+    @Bean
+    public FailedRunRetries failedRunRetries(CamelContext camel, SyncProperties sync, Clock clock) {
+        return new FailedRunRetries(camel, sync.retryFailedRuns(), sync.retryBackoff(), clock);
     }
 
     /** The pull routes, one per line of sync.collections. */
@@ -221,8 +229,8 @@ public class HubConfiguration {
 
     @Bean
     public SyncApi syncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json, ClusterHeartbeat heartbeat,
-                           ClusterRuns cluster) {
-        SyncApi api = new SyncApi(status, trigger, json);
+                           ClusterRuns cluster, FailedRunRetries retries) {
+        SyncApi api = new SyncApi(status, trigger, json, retries);
         // which nodes share this bookkeeping schema, as their heartbeats say
         api.addSection("cluster", () -> heartbeat.status(cluster.clustered()));
         return api;

@@ -31,6 +31,8 @@ public final class HubStart {
     private HubStart() {
         arg("server.port", "0");
         arg("sync.run-on-startup", "false");
+        // a failed run stays failed until asked again (FailedRunRetriesTest sets its own)
+        arg("sync.retry-failed-runs", "0");
     }
 
     /** No token, no warehouse: what a bare production start has. */
@@ -54,7 +56,9 @@ public final class HubStart {
         return this;
     }
 
+    /** A command-line setting; a later one of the same key replaces the earlier (Spring would join the two). */
     public HubStart arg(String key, Object value) {
+        args.removeIf(arg -> arg.startsWith("--" + key + "="));
         args.add("--" + key + "=" + value);
         return this;
     }

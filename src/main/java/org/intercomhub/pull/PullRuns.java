@@ -16,6 +16,7 @@ import org.intercomhub.intercom.RateLimiter;
 import org.intercomhub.record.CanonicalRecord;
 import org.intercomhub.record.RecordMapper;
 import org.intercomhub.sync.CheckpointStore;
+import org.intercomhub.sync.FailedRunRetries;
 import org.intercomhub.sync.SyncStatusBoard;
 import org.intercomhub.warehouse.AlsoCommitted;
 import org.intercomhub.warehouse.WarehouseUpsert;
@@ -52,6 +53,9 @@ public class PullRuns {
      */
     static final Duration SAME_SECOND_SETTLE = Duration.ofSeconds(10);
 
+    /** The Quartz group of the pull routes' jobs (quartz:intercom-pull/<collection>). */
+    static final String GROUP = "intercom-pull";
+
     private final PullCatalog catalog;
     private final IntercomClient client;
     private final RateLimiter rateLimiter;
@@ -63,6 +67,7 @@ public class PullRuns {
     private final int perPage;
     private final boolean contactNotes;
     private final Duration progressEvery;
+    private final FailedRunRetries retries;
     /** Detail calls of one page at once: what the Camel split that filled pages in before ran with (its default pool). */
     static final int DETAIL_CALLS_AT_ONCE = 10;
 
@@ -80,7 +85,8 @@ public class PullRuns {
 
     public PullRuns(PullCatalog catalog, IntercomClient client, RateLimiter rateLimiter, CheckpointStore checkpoints,
                     SyncStatusBoard status, WarehouseUpsert warehouse, RecordMapper mapper, Clock clock,
-                    int perPage, boolean contactNotes, Duration progressEvery) {
+                    int perPage, boolean contactNotes, Duration progressEvery, FailedRunRetries retries) {
+        this.retries = retries;
         this.catalog = catalog;
         this.client = client;
         this.rateLimiter = rateLimiter;
@@ -428,6 +434,7 @@ public class PullRuns {
                     run.vanishedCount(), status.of(run.collection()).snapshot(null).skippedVanished());
         }
         status.finish(run.collection());
+        retries.succeeded(GROUP, run.collection());
     }
 
     /** Keeps the checkpoint: the next run resumes after the last committed page. */
@@ -439,6 +446,7 @@ public class PullRuns {
         status.fail(run.collection(), message);
         log.error("{}: run failed after {} pages ({} records); the next run resumes from the last committed page: {}",
                 run.collection(), run.pages(), run.records(), message);
+        retries.failed(GROUP, run.collection(), status.failedInARow(run.collection(), retries.failuresToCount()));
     }
 
     /** A page the writer could not write ends the run with the writer's error. */

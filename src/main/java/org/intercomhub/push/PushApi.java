@@ -89,6 +89,7 @@ public class PushApi {
             entry.put("mode", PushDefinition.lower(sync.mode()));
             entry.put("missing", PushDefinition.lower(sync.missing()));
             entry.put("running", runs.isRunning(name) || cluster.busy("intercom-push", name));
+            entry.put("retry_at", runs.retryAt(name));
             entry.put("recent_runs", runs.state().recentRuns(name, RECENT_RUNS));
             out.put(name, entry);
         });

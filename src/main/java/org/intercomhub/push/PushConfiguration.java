@@ -11,6 +11,7 @@ import org.intercomhub.fanout.BranchRunner;
 import org.intercomhub.fanout.DeadLetters;
 import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.sync.FailedRunRetries;
 import org.intercomhub.sync.SyncApi;
 import org.intercomhub.warehouse.WarehouseProperties;
 import org.slf4j.Logger;
@@ -51,8 +52,8 @@ public class PushConfiguration {
 
     @Bean
     public PushRuns pushRuns(PushSyncs syncs, PushState state, IntercomWriter intercom, ObjectMapper json, Clock clock,
-                             MeterRegistry meters, DeadLetters deadLetters) {
-        return new PushRuns(syncs, state, intercom, json, clock, meters, new PushDeadLetters(deadLetters));
+                             MeterRegistry meters, DeadLetters deadLetters, FailedRunRetries retries) {
+        return new PushRuns(syncs, state, intercom, json, clock, meters, new PushDeadLetters(deadLetters), retries);
     }
 
 

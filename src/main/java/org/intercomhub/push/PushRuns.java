@@ -7,6 +7,7 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.intercomhub.intercom.IntercomWriter;
 import org.intercomhub.intercom.WriteResult;
+import org.intercomhub.sync.FailedRunRetries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ public class PushRuns {
     /** Rejections logged per run; the rest are in push_rows. */
     private static final int LOGGED_REJECTIONS = 5;
     private static final int MISSING_CHUNK = 500;
+    /** The Quartz group of the push routes' jobs (quartz:intercom-push/<sync>). */
+    static final String GROUP = "intercom-push";
 
     private final PushSyncs syncs;
     private final PushState state;
@@ -40,13 +43,15 @@ public class PushRuns {
     private final Clock clock;
     private final MeterRegistry meters;
     private final PushDeadLetters deadLetters;
+    private final FailedRunRetries retries;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> rejectionsLogged = new ConcurrentHashMap<>();
     /** hub.push.rows per sync and outcome, registered once rather than looked up for every row. */
     private final Map<String, Counter> rowCounters = new ConcurrentHashMap<>();
 
     public PushRuns(PushSyncs syncs, PushState state, IntercomWriter intercom, ObjectMapper json, Clock clock,
-                    MeterRegistry meters, PushDeadLetters deadLetters) {
+                    MeterRegistry meters, PushDeadLetters deadLetters, FailedRunRetries retries) {
+        this.retries = retries;
         this.syncs = syncs;
         this.state = state;
         this.intercom = intercom;
@@ -185,6 +190,7 @@ public class PushRuns {
         try {
             run.awaitRowsEnded();
             state.runEnded(run, "succeeded", null);
+            retries.succeeded(GROUP, run.sync().sync());
             log.info("push {}: run finished in {}: {} rows, {}", run.sync().sync(),
                     Duration.between(run.startedAt(), clock.instant()), run.rowsRead(), run.counts());
         } finally {
@@ -202,6 +208,7 @@ public class PushRuns {
             log.warn("push {}: run failed after {} rows ({}): {}; the rows not written are sent by the next run",
                     run.sync().sync(), run.rowsRead(), run.counts(), message);
             state.runEnded(run, "failed", message);
+            retries.failed(GROUP, run.sync().sync(), state.failedInARow(run.sync().sync(), retries.failuresToCount()));
         } finally {
             end(run);
         }
@@ -238,6 +245,11 @@ public class PushRuns {
                         logged.get() == LOGGED_REJECTIONS ? " (further rejections of this run: see push_rows)" : "");
             }
         }
+    }
+
+    /** When the pending retry of the sync's failed run is due, or null (sync.retry-failed-runs). */
+    public String retryAt(String sync) {
+        return FailedRunRetries.text(retries.pending(GROUP, sync));
     }
 
     PushWriter writer() {

@@ -2,6 +2,7 @@ package org.intercomhub.push;
 
 import org.intercomhub.intercom.WriteResult;
 import org.intercomhub.sync.BookkeepingSchema;
+import org.intercomhub.sync.FailedRunRetries;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Clock;
@@ -113,6 +114,11 @@ public class PushState {
     }
 
     /** The sync's latest runs, newest first, as /sync/status shows them. */
+    /** The sync's runs that failed in a row, newest first, counting at most {@code atMost}. */
+    public int failedInARow(String sync, int atMost) {
+        return FailedRunRetries.failedInARow(jdbc, runs, "sync_name", sync, atMost);
+    }
+
     public List<Map<String, Object>> recentRuns(String sync, int limit) {
         return jdbc.query("SELECT run_id, started_at, ended_at, state, rows_read, created, updated, unchanged, "
                         + "archived, deleted, rejected, error FROM " + runs + " WHERE sync_name = ? "

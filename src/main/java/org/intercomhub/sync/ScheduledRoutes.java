@@ -6,6 +6,7 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.quartz.QuartzEndpoint;
 import org.quartz.JobKey;
+import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 
 /**
@@ -30,10 +31,14 @@ public final class ScheduledRoutes {
     public static void fire(CamelContext camel, Route route) {
         QuartzEndpoint schedule = (QuartzEndpoint) route.getEndpoint();
         try {
-            camel.getComponent("quartz", QuartzComponent.class).getScheduler()
-                    .triggerJob(JobKey.jobKey(schedule.getTriggerName(), schedule.getGroupName()));
+            scheduler(camel).triggerJob(JobKey.jobKey(schedule.getTriggerName(), schedule.getGroupName()));
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not start " + route.getId() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The Quartz scheduler of the {@code quartz:} routes. */
+    static Scheduler scheduler(CamelContext camel) {
+        return camel.getComponent("quartz", QuartzComponent.class).getScheduler();
     }
 }

@@ -22,10 +22,12 @@ public class SyncApi {
     private final SyncStatusBoard status;
     private final SyncTrigger trigger;
     private final ObjectMapper json;
+    private final FailedRunRetries retries;
     /** Further parts of the status page, e.g. webhooks, registered by their own configuration. */
     private final Map<String, Supplier<Object>> sections = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-    public SyncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json) {
+    public SyncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json, FailedRunRetries retries) {
+        this.retries = retries;
         this.status = status;
         this.trigger = trigger;
         this.json = json;
@@ -37,7 +39,11 @@ public class SyncApi {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("collections", status.snapshot());
-        body.put("schedules", status.schedules());
+        Map<String, Map<String, Object>> schedules = status.schedules();
+        // a failed run's retry, when one is pending (sync.retry-failed-runs)
+        schedules.forEach((collection, schedule) -> schedule.put("retry_at",
+                FailedRunRetries.text(retries.pending("intercom-pull", collection))));
+        body.put("schedules", schedules);
         sections.forEach((name, section) -> body.put(name, section.get()));
         respond(exchange.getMessage(), 200, body);
     }

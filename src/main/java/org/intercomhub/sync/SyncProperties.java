@@ -1,5 +1,6 @@
 package org.intercomhub.sync;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,11 +16,16 @@ import java.time.Duration;
  * @param runOnStartup  run every enabled collection once as soon as the app has started (SYNC_RUN_ON_STARTUP)
  * @param contactNotes  read each contact's notes: one extra call per contact that has notes (SYNC_CONTACT_NOTES)
  * @param progressEvery how often a running pull logs its progress (SYNC_PROGRESS_EVERY)
+ * @param retryFailedRuns how many times a pull or push sync whose run failed is run again before its next schedule,
+ *                        after retryBackoff, doubling (SYNC_RETRY_FAILED_RUNS; 0: not at all)
+ * @param retryBackoff    the wait before the first retry of a failed run (SYNC_RETRY_BACKOFF)
  */
 @Validated
 @ConfigurationProperties("sync")
 public record SyncProperties(
         @DefaultValue("true") boolean runOnStartup,
         @DefaultValue("true") boolean contactNotes,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration progressEvery) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration progressEvery,
+        @Min(0) @DefaultValue("3") int retryFailedRuns,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("2m") Duration retryBackoff) {
 }

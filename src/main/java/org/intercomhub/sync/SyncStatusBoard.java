@@ -218,6 +218,11 @@ public class SyncStatusBoard {
         logSummaryIfIdle();
     }
 
+    /** The collection's runs that failed in a row, newest first, counting at most {@code atMost}. */
+    public int failedInARow(String collection, int atMost) {
+        return FailedRunRetries.failedInARow(jdbc, runsTable, "collection", collection, atMost);
+    }
+
     public void fail(String collection, String error) {
         CollectionStatus status = of(collection);
         status.fail(clock.instant(), error);

@@ -67,6 +67,8 @@ abstract class ClusterContract {
     CamelContext camelA;
     @Autowired
     ClusterNode nodeA;
+    @Autowired
+    SyncStatusBoard statusA;
     @LocalServerPort
     int portA;
 
@@ -261,6 +263,55 @@ abstract class ClusterContract {
         // the dead node's run is closed as interrupted, not left running
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs") + " WHERE collection ="
                 + " 'contacts' AND state = 'running'", Long.class)).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void theRetryOfAFailedRunIsStoredWithTheSchedulesAndRunByAnotherNodeWhenItsNodeIsGone() throws Exception {
+        // A and B take no trigger for now, so the third node runs the pull, fails, and leaves its retry
+        Scheduler schedulerA = camelA.getComponent("quartz", QuartzComponent.class).getScheduler();
+        Scheduler schedulerB = nodeB.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class)
+                .getScheduler();
+        schedulerA.standby();
+        schedulerB.standby();
+        Map<String, Object> settings = new java.util.HashMap<>(suite.properties());
+        settings.put("cluster.node-name", "node-that-retries");
+        settings.put("sync.retry-failed-runs", "1");
+        settings.put("sync.retry-backoff", "5s");
+        long asked = System.currentTimeMillis();
+        try (HubProcess retrying = HubProcess.start(settings, HubStart.freePort(),
+                Path.of("target", "cluster-node-retrying-" + suite.schema() + ".log"))) {
+            suite.sandbox().faults().failNextMatching("/tags", 1000, 503);
+            assertThat(post(retrying.port, "/sync/tags").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() ->
+                    jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs") + " WHERE collection = "
+                            + "'tags' AND started_at >= ? AND state = 'failed'", Long.class, asked) == 1
+                            && retryTriggers("tags") == 1);
+            retrying.kill();
+        } finally {
+            suite.sandbox().faults().reset();
+            schedulerA.start();
+            schedulerB.start();
+        }
+        long killed = System.currentTimeMillis();
+
+        // the retry outlives its node: A or B runs it when it is due, and it is gone once it ran
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("sync_runs") + " WHERE collection = 'tags'"
+                        + " AND started_at >= ? AND state = 'succeeded'", Long.class, asked) == 1);
+        long retried = jdbc.queryForObject("SELECT started_at FROM " + bookkeeping("sync_runs") + " WHERE collection"
+                + " = 'tags' AND started_at >= ? AND state = 'succeeded'", Long.class, asked);
+        assertThat(retried).as("the retry started after its node was killed").isGreaterThanOrEqualTo(killed);
+        assertThat(List.of(statusA, nodeB.getBean(SyncStatusBoard.class))).as("the retry ran on A or B")
+                .anySatisfy(board -> assertThat(board.of("tags").snapshot(null).lastRunStartedAt())
+                        .isNotNull().isAfterOrEqualTo(java.time.Instant.ofEpochMilli(killed)));
+        assertThat(retryTriggers("tags")).isZero();
+        assertThat(count(suite.schema() + ".tags")).isEqualTo(suite.sandbox().workspace().count("tags"));
+    }
+
+    long retryTriggers(String collection) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM " + bookkeeping("QRTZ_TRIGGERS") + " WHERE TRIGGER_GROUP = "
+                + "'intercom-pull-retry' AND JOB_NAME = ?", Long.class, collection);
     }
 
     static double processed(MeterRegistry meters) {

@@ -12,6 +12,7 @@ import org.intercomhub.sandbox.SandboxServer;
 import org.intercomhub.sandbox.WebhookSender;
 import org.intercomhub.sync.BookkeepingSchema;
 import org.intercomhub.sync.CollectionStatus;
+import org.intercomhub.sync.FailedRunRetries;
 import org.intercomhub.sync.SyncStatusBoard;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -283,12 +284,15 @@ class StatusPageIT {
     @Test
     void withoutAdminTokensABrowserOnLoopbackIsNotAskedForOne() throws Exception {
         // a hub with no HUB_ADMIN_TOKENS answers loopback callers: the page tries without a token and shows the data
-        try (ConfigurableApplicationContext loopbackOnly = HubStart.production().withoutSchedules().run();
+        try (ConfigurableApplicationContext loopbackOnly = HubStart.production().withoutSchedules()
+                .arg("sync.retry-failed-runs", 1).arg("sync.retry-backoff", "10m").run();
              HeadlessChromium browser = HeadlessChromium.start()) {
             // a failed run whose error carries markup, as a remote server's words may: shown as text, never run
             SyncStatusBoard board = loopbackOnly.getBean(SyncStatusBoard.class);
             assertThat(board.tryStart("tags")).isTrue();
             board.fail("tags", HOSTILE);
+            // and its retry, due in 10 minutes
+            assertThat(loopbackOnly.getBean(FailedRunRetries.class).failed("intercom-pull", "tags", 1)).isNotNull();
             String url = "http://127.0.0.1:" + loopbackOnly.getEnvironment().getProperty("local.server.port") + "/";
             browser.navigate(url);
             browser.waitFor("document.body.dataset.state === 'loaded'"
@@ -303,6 +307,9 @@ class StatusPageIT {
                     .asText()).isEqualTo("failed");
             assertThat(browser.evaluate("document.querySelector('tr[data-collection=tags] .last-error').textContent")
                     .asText()).isEqualTo(HOSTILE);
+            assertThat(browser.evaluate("document.querySelector('tr[data-collection=tags] .retry-at').textContent")
+                    .asText()).matches("retry in (9|10) min \\d+ s");
+            assertThat(browser.evaluate("document.querySelectorAll('.retry-at').length").asInt()).isEqualTo(1);
             assertThat(browser.evaluate("document.querySelectorAll('#data img, #data b').length").asInt()).isZero();
             assertThat(browser.evaluate("typeof window.pwned").asText()).isEqualTo("undefined");
             // the failed run is the history's only finished run: one red bar of no records
