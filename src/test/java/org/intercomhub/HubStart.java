@@ -48,6 +48,25 @@ public final class HubStart {
     }
 
     /**
+     * The demo on free ports with a small sandbox ({@code companies} also its conversations) and its H2 warehouse in
+     * memory: the test leaves ./data alone.
+     */
+    public static HubStart demo(String database, int sandboxPort, int contacts, int companies) {
+        return bare().profile("demo")
+                .arg("sandbox.port", sandboxPort)
+                .arg("sandbox.amplitude-port", freePort())
+                .arg("sandbox.crm-port", freePort())
+                .arg("sandbox.contacts", contacts).arg("sandbox.companies", companies)
+                .arg("sandbox.conversations", companies)
+                .arg("warehouse.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
+                .arg("sync.contact-notes", "false");
+    }
+
+    public static HubStart demo(String database, int contacts, int companies) {
+        return demo(database, freePort(), contacts, companies);
+    }
+
+    /**
      * No collection's cron fires while the test runs: a test that reads a collection's state must not depend on the
      * wall clock (a production start keeps application.yaml's crons, and activity_logs' fires at :04, :19, :34, :49).
      */

@@ -218,14 +218,9 @@ abstract class ClusterContract {
     @Test
     @Order(4)
     void aNodeKilledMidPullHasItsRunFinishedByAnotherFromItsCheckpoint() throws Exception {
-        // A and B take no trigger for now (standby: they still check in and recover), so the third node runs it
-        Scheduler schedulerA = camelA.getComponent("quartz", QuartzComponent.class).getScheduler();
-        Scheduler schedulerB = nodeB.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class)
-                .getScheduler();
-        schedulerA.standby();
-        schedulerB.standby();
-        Map<String, Object> settings = new java.util.HashMap<>(suite.properties());
-        settings.put("cluster.node-name", "node-to-kill");
+        // A and B take no trigger for now, so the third node runs it
+        List<Scheduler> aAndB = standbyAAndB();
+        Map<String, Object> settings = thirdNode("node-to-kill");
         try (HubProcess doomed = HubProcess.start(settings, HubStart.freePort(),
                 Path.of("target", "cluster-node-killed-" + suite.schema() + ".log"))) {
             // a full pull of contacts, 20 a page, every answer 300 ms late
@@ -244,8 +239,9 @@ abstract class ClusterContract {
             doomed.kill();
         } finally {
             suite.sandbox().faults().latencyMillis(0);
-            schedulerA.start();
-            schedulerB.start();
+            for (Scheduler scheduler : aAndB) {
+                scheduler.start();
+            }
         }
         long killed = System.currentTimeMillis();
         long written = count(suite.schema() + ".contacts");
@@ -269,13 +265,8 @@ abstract class ClusterContract {
     @Order(5)
     void theRetryOfAFailedRunIsStoredWithTheSchedulesAndRunByAnotherNodeWhenItsNodeIsGone() throws Exception {
         // A and B take no trigger for now, so the third node runs the pull, fails, and leaves its retry
-        Scheduler schedulerA = camelA.getComponent("quartz", QuartzComponent.class).getScheduler();
-        Scheduler schedulerB = nodeB.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class)
-                .getScheduler();
-        schedulerA.standby();
-        schedulerB.standby();
-        Map<String, Object> settings = new java.util.HashMap<>(suite.properties());
-        settings.put("cluster.node-name", "node-that-retries");
+        List<Scheduler> aAndB = standbyAAndB();
+        Map<String, Object> settings = thirdNode("node-that-retries");
         settings.put("sync.retry-failed-runs", "1");
         settings.put("sync.retry-backoff", "5s");
         long asked = System.currentTimeMillis();
@@ -290,8 +281,9 @@ abstract class ClusterContract {
             retrying.kill();
         } finally {
             suite.sandbox().faults().reset();
-            schedulerA.start();
-            schedulerB.start();
+            for (Scheduler scheduler : aAndB) {
+                scheduler.start();
+            }
         }
         long killed = System.currentTimeMillis();
 
@@ -307,6 +299,23 @@ abstract class ClusterContract {
                         .isNotNull().isAfterOrEqualTo(java.time.Instant.ofEpochMilli(killed)));
         assertThat(retryTriggers("tags")).isZero();
         assertThat(count(suite.schema() + ".tags")).isEqualTo(suite.sandbox().workspace().count("tags"));
+    }
+
+    /** A and B on standby: they take no trigger, and still check in and recover a dead node's runs. */
+    List<Scheduler> standbyAAndB() throws Exception {
+        List<Scheduler> schedulers = List.of(camelA.getComponent("quartz", QuartzComponent.class).getScheduler(),
+                nodeB.getBean(CamelContext.class).getComponent("quartz", QuartzComponent.class).getScheduler());
+        for (Scheduler scheduler : schedulers) {
+            scheduler.standby();
+        }
+        return schedulers;
+    }
+
+    /** The suite's settings for a third node (a process of its own) of this name. */
+    Map<String, Object> thirdNode(String name) {
+        Map<String, Object> settings = new java.util.HashMap<>(suite.properties());
+        settings.put("cluster.node-name", name);
+        return settings;
     }
 
     long retryTriggers(String collection) {

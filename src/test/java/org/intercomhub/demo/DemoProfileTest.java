@@ -108,15 +108,7 @@ class DemoProfileTest {
         }
     }
 
-    /** The demo on free ports with a small sandbox and its H2 warehouse in memory: the test leaves ./data alone. */
     static HubStart demo(String database, int sandboxPort, int contacts, int companies) {
-        return HubStart.bare().profile("demo")
-                .arg("sandbox.port", sandboxPort)
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", contacts).arg("sandbox.companies", companies)
-                .arg("sandbox.conversations", companies)
-                .arg("warehouse.url", "jdbc:h2:mem:" + database + ";DB_CLOSE_DELAY=-1")
-                .arg("sync.contact-notes", "false");
+        return HubStart.demo(database, sandboxPort, contacts, companies);
     }
 }

@@ -55,13 +55,7 @@ class PrometheusMetricsTest {
 
     @BeforeAll
     static void startDemoHub() {
-        HubStart start = HubStart.bare().profile("demo")
-                .arg("sandbox.port", HubStart.freePort())
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 60).arg("sandbox.companies", 10).arg("sandbox.conversations", 10)
-                .arg("warehouse.url", "jdbc:h2:mem:metrics-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")
-                .arg("sync.contact-notes", "false")
+        HubStart start = HubStart.demo("metrics-test-" + System.nanoTime(), 60, 10)
                 .arg("intercom.max-retries", 0)
                 .arg("fanout.poll-interval-ms", 50)
                 .arg("webhook.client-secret", SECRET)

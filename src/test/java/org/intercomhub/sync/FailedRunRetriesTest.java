@@ -54,13 +54,7 @@ class FailedRunRetriesTest {
                       - { name: cron, value: "%s" }
                       - { name: query, value: "SELECT company_id, name FROM demo_models.crm_companies" }
                 """.formatted(HubStart.NEVER));
-        hub = HubStart.bare().profile("demo")
-                .arg("sandbox.port", HubStart.freePort())
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 20).arg("sandbox.companies", 5).arg("sandbox.conversations", 5)
-                .arg("warehouse.url", "jdbc:h2:mem:retry-test-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")
-                .arg("sync.contact-notes", "false")
+        hub = HubStart.demo("retry-test-" + System.nanoTime(), 20, 5)
                 .arg("intercom.max-retries", 0)
                 .arg("sync.retry-failed-runs", 2)
                 .arg("sync.retry-backoff", "2s")

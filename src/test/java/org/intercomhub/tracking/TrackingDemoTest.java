@@ -25,12 +25,7 @@ class TrackingDemoTest {
 
     @Test
     void theDemoTakesSegmentCallsWithItsDemoWriteKey() {
-        try (ConfigurableApplicationContext demo = HubStart.bare().profile("demo")
-                .arg("sandbox.port", HubStart.freePort())
-                .arg("sandbox.amplitude-port", HubStart.freePort())
-                .arg("sandbox.crm-port", HubStart.freePort())
-                .arg("sandbox.contacts", 20).arg("sandbox.companies", 5).arg("sandbox.conversations", 5)
-                .arg("warehouse.url", "jdbc:h2:mem:tracking-demo-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1")
+        try (ConfigurableApplicationContext demo = HubStart.demo("tracking-demo-" + System.nanoTime(), 20, 5)
                 .arg("tracking.poll-interval-ms", 50)
                 .run()) {
             int port = Integer.parseInt(demo.getEnvironment().getProperty("local.server.port"));
