@@ -155,6 +155,50 @@
     document.getElementById('token-input').focus();
   }
 
+  /** A run's state, the error of a failed one, and when a failed one runs again (sync.retry-failed-runs). */
+  function stateCell(state, error, retryAt) {
+    const cell = el('td', null, 'state-cell');
+    cell.appendChild(el('span', state, 'state state-' + state));
+    if (state === 'failed' && error) {
+      // Intercom's or the database's words: shown as text, whole on hover
+      const message = el('div', error, 'last-error');
+      message.title = error;
+      cell.appendChild(message);
+    }
+    if (retryAt) {
+      const retry = el('div', 'retry ' + relative(retryAt), 'retry-at');
+      retry.title = new Date(retryAt).toLocaleString();
+      cell.appendChild(retry);
+    }
+    return cell;
+  }
+
+  /** The push syncs (warehouse to Intercom), with their latest run; the section shows only when there are some. */
+  function renderPush(status) {
+    const syncs = status.push || {};
+    const names = Object.keys(syncs).sort();
+    document.getElementById('push-section').hidden = names.length === 0;
+    const body = document.querySelector('#push tbody');
+    clear(body);
+    for (const name of names) {
+      const sync = syncs[name];
+      const last = (sync.recent_runs || [])[0] || null;
+      const row = el('tr');
+      row.dataset.sync = name;
+      row.appendChild(el('td', name, 'name'));
+      row.appendChild(el('td', sync.object + ' ' + sync.mode + ' by ' + sync.match, 'writes'));
+      const state = sync.running ? 'running' : last ? last.state : 'idle';
+      row.appendChild(stateCell(state, last && last.error, sync.retry_at));
+      row.appendChild(timeCell(last && last.started_at));
+      for (const count of ['rows', 'created', 'updated', 'unchanged', 'rejected']) {
+        row.appendChild(el('td', last ? number(last[count]) : '', 'num ' + count));
+      }
+      const ms = last && last.ended_at ? Date.parse(last.ended_at) - Date.parse(last.started_at) : null;
+      row.appendChild(el('td', duration(ms), 'num duration'));
+      body.appendChild(row);
+    }
+  }
+
   function renderCollections(status) {
     const body = document.querySelector('#collections tbody');
     clear(body);
@@ -166,21 +210,7 @@
       const row = el('tr');
       row.dataset.collection = name;
       row.appendChild(el('td', name, 'name'));
-      const state = el('td', null, 'state-cell');
-      state.appendChild(el('span', c.state, 'state state-' + c.state));
-      if (c.state === 'failed' && c.lastError) {
-        // Intercom's or the database's words: shown as text, whole on hover
-        const error = el('div', c.lastError, 'last-error');
-        error.title = c.lastError;
-        state.appendChild(error);
-      }
-      if (schedule.retry_at) {
-        // a failed run's retry, before its next schedule (sync.retry-failed-runs)
-        const retry = el('div', 'retry ' + relative(schedule.retry_at), 'retry-at');
-        retry.title = new Date(schedule.retry_at).toLocaleString();
-        state.appendChild(retry);
-      }
-      row.appendChild(state);
+      row.appendChild(stateCell(c.state, c.lastError, schedule.retry_at));
       row.appendChild(timeCell(c.lastRunStartedAt));
       row.appendChild(el('td', c.lastRunStartedAt ? number(c.records) : '', 'num records'));
       const ms = c.lastRunStartedAt && c.lastRunEndedAt
@@ -346,6 +376,7 @@
       document.getElementById('data').hidden = false;
       document.getElementById('error').hidden = true;
       renderCollections(status);
+      renderPush(status);
       renderCollectionChoice(status);
       renderRunsChart();
       renderWebhooks(status);

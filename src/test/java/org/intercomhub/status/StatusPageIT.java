@@ -38,9 +38,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The status page in a real headless Chromium, against a running hub: a sandbox and stub Amplitude / CRM receivers
- * as the demo has them, the warehouse and bookkeeping on the local PostgreSQL, an admin token set. Every collection is synced, the stub CRM
- * refuses one company for good (a dead letter) and two webhooks arrive; then the page is loaded with the token in its
- * fragment and what its JavaScript rendered is read back from the browser.
+ * as the demo has them, the warehouse and bookkeeping on the local PostgreSQL, an admin token set. Every collection is
+ * synced, the stub CRM refuses one company for good (a dead letter), two webhooks arrive and a push sync writes three
+ * companies; then the page is loaded with the token in its fragment and what its JavaScript rendered is read back from
+ * the browser.
  */
 class StatusPageIT {
 
@@ -54,6 +55,7 @@ class StatusPageIT {
     static CrmStub crm;
     static ConfigurableApplicationContext hub;
     static String schema;
+    static Path routes;
     static int port;
 
     @BeforeAll
@@ -66,7 +68,22 @@ class StatusPageIT {
         amplitude = new AmplitudeStub(0, "status-page-amplitude-key");
         crm = new CrmStub(0, "status-page-crm-key");
         schema = ItDatabase.uniqueSchema("it_statuspage");
+        // one push sync of a model in the warehouse, run once below, never by schedule
+        routes = Files.createTempDirectory("status-routes");
+        Files.writeString(routes.resolve("push-status.camel.yaml"), """
+                - templatedRoute:
+                    routeTemplateRef: intercom-push
+                    parameters:
+                      - { name: sync, value: status_companies }
+                      - { name: object, value: company }
+                      - { name: match, value: company_id }
+                      - { name: mode, value: upsert }
+                      - { name: cron, value: "%s" }
+                      - { name: query, value: "SELECT company_id, name FROM %s.crm_model" }
+                """.formatted(HubStart.NEVER, schema));
         HubStart start = HubStart.bare()
+                .arg("camel.main.routes-include-pattern",
+                        "file:routes/*.camel.yaml,file:" + routes.resolve("push-status.camel.yaml"))
                 .arg("intercom.base-url", sandbox.baseUrl())
                 .arg("intercom.access-token", sandbox.config().accessToken())
                 .arg("analytics.url", amplitude.url())
@@ -114,6 +131,19 @@ class StatusPageIT {
                         && count(jdbc, "SELECT COUNT(*) FROM " + bookkeeping.table("webhook_inbox")
                         + " WHERE processed_at IS NULL") == 0
                         && count(jdbc, "SELECT COUNT(*) FROM " + bookkeeping.table("dead_letters")) == 1);
+
+        // the push sync writes its three companies into the sandbox (after the pull, which counted them)
+        jdbc.execute("CREATE TABLE " + schema + ".crm_model (company_id VARCHAR(40), name VARCHAR(100))");
+        jdbc.update("INSERT INTO " + schema + ".crm_model VALUES ('status-1', 'One'), ('status-2', 'Two'), "
+                + "('status-3', 'Three')");
+        HttpResponse<String> pushed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/push/status_companies"))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(pushed.statusCode()).as(pushed.body()).isEqualTo(202);
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() ->
+                count(jdbc, "SELECT COUNT(*) FROM " + bookkeeping.table("push_runs")
+                        + " WHERE sync_name = 'status_companies' AND state = 'succeeded'") == 1);
     }
 
     @AfterAll
@@ -123,6 +153,10 @@ class StatusPageIT {
         }
         if (schema != null) {
             ItDatabase.POSTGRES.dropSchemas(schema);
+        }
+        if (routes != null) {
+            Files.deleteIfExists(routes.resolve("push-status.camel.yaml"));
+            Files.deleteIfExists(routes);
         }
         for (AutoCloseable server : new AutoCloseable[] {sandbox, amplitude, crm}) {
             if (server != null) {
@@ -161,6 +195,23 @@ class StatusPageIT {
             browser.waitFor("document.body.dataset.state === 'loaded'"
                     + " && document.querySelectorAll('#collections tbody tr').length === " + collections.size()
                     + " && document.querySelectorAll('#branches tbody tr').length === 4", RENDERED);
+
+            // the push sync's row: what it writes, its run's state and counts
+            assertThat(browser.evaluate("document.getElementById('push-section').hidden").asBoolean()).isFalse();
+            JsonNode push = browser.evaluate("Array.from(document.querySelectorAll('#push tbody tr')).map(r => ({"
+                    + "sync: r.dataset.sync, writes: r.querySelector('.writes').textContent,"
+                    + "state: r.querySelector('.state').textContent, rows: r.querySelector('.rows').textContent,"
+                    + "created: r.querySelector('.created').textContent,"
+                    + "rejected: r.querySelector('.rejected').textContent,"
+                    + "retry: r.querySelectorAll('.retry-at').length}))");
+            assertThat(push).hasSize(1);
+            assertThat(push.get(0).path("sync").asText()).isEqualTo("status_companies");
+            assertThat(push.get(0).path("writes").asText()).isEqualTo("company upsert by company_id");
+            assertThat(push.get(0).path("state").asText()).isEqualTo("succeeded");
+            assertThat(push.get(0).path("rows").asText()).isEqualTo("3");
+            assertThat(push.get(0).path("created").asText()).isEqualTo("3");
+            assertThat(push.get(0).path("rejected").asText()).isEqualTo("0");
+            assertThat(push.get(0).path("retry").asInt()).isZero();
 
             // each collection's row: its name, state and the records its run wrote
             JsonNode rows = browser.evaluate("Array.from(document.querySelectorAll('#collections tbody tr')).map(r => ({"
@@ -310,6 +361,8 @@ class StatusPageIT {
             assertThat(browser.evaluate("document.querySelector('tr[data-collection=tags] .retry-at').textContent")
                     .asText()).matches("retry in (9|10) min \\d+ s");
             assertThat(browser.evaluate("document.querySelectorAll('.retry-at').length").asInt()).isEqualTo(1);
+            // no push syncs on that hub: no such section
+            assertThat(browser.evaluate("document.getElementById('push-section').hidden").asBoolean()).isTrue();
             assertThat(browser.evaluate("document.querySelectorAll('#data img, #data b').length").asInt()).isZero();
             assertThat(browser.evaluate("typeof window.pwned").asText()).isEqualTo("undefined");
             // the failed run is the history's only finished run: one red bar of no records
