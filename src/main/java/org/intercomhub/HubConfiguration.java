@@ -48,6 +48,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * Wires the beans the routes call, from the typed settings of application.yaml. Production wiring only: the demo's
@@ -88,6 +89,13 @@ public class HubConfiguration {
         Gauge.builder("hub.intercom.rate.budget", limiter, RateLimiter::budgetRemaining)
                 .description("Intercom requests this app may still send in the current window (-1: unknown)")
                 .register(meters);
+        if (cluster.clustered()) {
+            // read from the shared row at each scrape: every node reports the same figure
+            Gauge.builder("hub.intercom.rate.shared.budget", limiter, l -> l.shared().remaining())
+                    .description("Intercom requests all instances together may still send in the current window, "
+                            + "from the shared bookkeeping row (-1: unknown until the next answer)")
+                    .register(meters);
+        }
         Gauge.builder("hub.intercom.rate.limit", limiter, RateLimiter::limit)
                 .description("X-RateLimit-Limit as Intercom last reported it (-1: unknown)").register(meters);
         FunctionCounter.builder("hub.intercom.rate.waited", limiter, l -> l.waitedMillis() / 1000.0)
@@ -229,10 +237,14 @@ public class HubConfiguration {
 
     @Bean
     public SyncApi syncApi(SyncStatusBoard status, SyncTrigger trigger, ObjectMapper json, ClusterHeartbeat heartbeat,
-                           ClusterRuns cluster, FailedRunRetries retries) {
+                           ClusterRuns cluster, FailedRunRetries retries, RateLimiter limiter) {
         SyncApi api = new SyncApi(status, trigger, json, retries);
-        // which nodes share this bookkeeping schema, as their heartbeats say
-        api.addSection("cluster", () -> heartbeat.status(cluster.clustered()));
+        // which nodes share this bookkeeping schema, as their heartbeats say, and the app's budget they share
+        api.addSection("cluster", () -> {
+            Map<String, Object> section = heartbeat.status(cluster.clustered());
+            section.put("shared_budget", limiter.shared().status());
+            return section;
+        });
         return api;
     }
 

@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -152,6 +155,29 @@ public class SharedRateBudget implements SharedBudget {
             knownWindow = 0;
             remainingAtMost = 0;
         }
+    }
+
+    /**
+     * The row as it stands: the current window's end and what the instances may still send in it, or, once the
+     * window has ended, nothing known until the next answer (a probe) tells.
+     */
+    @Override
+    public Map<String, Object> status() {
+        long now = clock.millis();
+        List<long[]> rows = jdbc.query("SELECT window_ends_at, remaining, probe_until FROM " + table
+                + " WHERE app_key = ?", (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}, appKey);
+        Map<String, Object> status = new LinkedHashMap<>();
+        boolean known = !rows.isEmpty() && rows.get(0)[0] > now;
+        status.put("window_ends_at", known ? Instant.ofEpochMilli(rows.get(0)[0]).toString() : null);
+        status.put("remaining", known ? rows.get(0)[1] : null);
+        status.put("probing", !rows.isEmpty() && rows.get(0)[2] > now);
+        return status;
+    }
+
+    @Override
+    public long remaining() {
+        Object remaining = status().get("remaining");
+        return remaining == null ? -1 : (Long) remaining;
     }
 
     private void create() {

@@ -66,6 +66,11 @@ public final class RateLimiter {
         return this;
     }
 
+    /** The budget shared with the other instances ({@link SharedBudget#NONE} on one node). */
+    public SharedBudget shared() {
+        return shared;
+    }
+
     /** A limiter reserving the share configured in the settings. */
     public static RateLimiter forSettings(IntercomSettings settings) {
         return new RateLimiter(settings.rateLimitReserve());

@@ -1,5 +1,6 @@
 package org.intercomhub.intercom;
 
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
@@ -24,4 +25,14 @@ public interface SharedBudget {
 
     /** What Intercom reported with a response ({@code X-RateLimit-Remaining}, {@code X-RateLimit-Reset}). */
     void report(int status, OptionalLong remaining, OptionalLong resetEpochSecond);
+
+    /** The shared budget as it stands, for the status answer; null when there is none (one node). */
+    default Map<String, Object> status() {
+        return null;
+    }
+
+    /** Requests the instances together may still send in the current window; -1 while unknown or not shared. */
+    default long remaining() {
+        return -1;
+    }
 }

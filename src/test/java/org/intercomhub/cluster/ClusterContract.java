@@ -179,6 +179,9 @@ abstract class ClusterContract {
         assertThat(cluster.path("node").asText()).isEqualTo(nodeB.getBean(ClusterNode.class).name());
         assertThat(cluster.path("nodes").findValuesAsText("node")).contains(nodeA.name(),
                 nodeB.getBean(ClusterNode.class).name());
+        // and the app's budget they share, read from its row (unknown once its window has ended)
+        assertThat(cluster.path("shared_budget").has("remaining")).isTrue();
+        assertThat(cluster.path("shared_budget").path("probing").isBoolean()).isTrue();
 
         // done everywhere: asking again starts a run
         assertThat(triggerB.trigger("tags")).isEqualTo(SyncTrigger.Outcome.STARTED);

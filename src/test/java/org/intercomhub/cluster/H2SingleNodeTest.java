@@ -1,6 +1,9 @@
 package org.intercomhub.cluster;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.intercomhub.HubStart;
+import org.intercomhub.intercom.RateLimiter;
+import org.intercomhub.intercom.SharedBudget;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -37,6 +40,10 @@ class H2SingleNodeTest {
         String url = "jdbc:h2:mem:cluster-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         try (ConfigurableApplicationContext only = onH2(url).run()) {
             assertThat(only.getBean(ClusterHeartbeat.class).otherLiveNodes(System.currentTimeMillis())).isEmpty();
+            // one instance: its limiter's own count is the budget; none is shared, none shown
+            assertThat(only.getBean(RateLimiter.class).shared()).isSameAs(SharedBudget.NONE);
+            assertThat(only.getBean(RateLimiter.class).shared().status()).isNull();
+            assertThat(only.getBean(MeterRegistry.class).find("hub.intercom.rate.shared.budget").gauge()).isNull();
         }
     }
 

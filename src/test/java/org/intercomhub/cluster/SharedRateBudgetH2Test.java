@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,6 +68,27 @@ class SharedRateBudgetH2Test {
             nodeC.take();
         }
         assertThat(rowRemaining()).as("every request left went out, none twice").isZero();
+    }
+
+    @Test
+    void theStatusShowsTheRowWhileItsWindowLastsAndNothingKnownAfter() throws InterruptedException {
+        nodeA.take();
+        String windowEnd = Instant.ofEpochSecond(clock.millis() / 1000 + 10).toString();
+        // the same on every node: it is the row's, not what a node holds back
+        for (SharedRateBudget node : List.of(nodeA, nodeB)) {
+            assertThat(node.status()).containsEntry("window_ends_at", windowEnd).containsEntry("remaining", 990L)
+                    .containsEntry("probing", false);
+            assertThat(node.remaining()).isEqualTo(990);
+        }
+        // the window is over: unknown until an answer of the next one; the probe's request shows as probing
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(nodeB.status()).containsEntry("window_ends_at", null).containsEntry("remaining", null)
+                .containsEntry("probing", false);
+        assertThat(nodeB.remaining()).isEqualTo(-1);
+        nodeA.take();
+        assertThat(nodeB.status()).containsEntry("remaining", null).containsEntry("probing", true);
+        nodeA.report(200, OptionalLong.of(500), OptionalLong.of(clock.millis() / 1000 + 10));
+        assertThat(nodeB.status()).containsEntry("remaining", 500L).containsEntry("probing", false);
     }
 
     @Test
