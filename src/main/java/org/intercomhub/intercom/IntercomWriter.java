@@ -314,14 +314,18 @@ public final class IntercomWriter {
         for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            boolean richLink = v.isObject() && v.size() == 2 && v.has("url") && v.has("value");
-            boolean money = v.isObject() && v.size() == 2 && v.has("amount") && v.has("currency");
-            if (v.isArray() || (v.isObject() && !richLink && !money)) {
+            if (v.isArray() || (v.isObject() && !metadataObject(v))) {
                 nested.add(e.getKey());
             }
         }
         return nested.isEmpty() ? null : "event metadata is nested in " + String.join(", ", nested)
                 + "; Intercom takes flat values, rich links {url, value} and amounts {amount, currency} only";
+    }
+
+    /** One of the objects Intercom takes as an event metadata value: a Rich Link or a Monetary Amount. */
+    public static boolean metadataObject(JsonNode value) {
+        return value.isObject() && value.size() == 2
+                && (value.has("url") && value.has("value") || value.has("amount") && value.has("currency"));
     }
 
     // ------------------------------------------------------------------ data attributes

@@ -3,6 +3,7 @@ package org.intercomhub.tracking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.intercomhub.intercom.IntercomWriter;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  * company (groupId → company_id, name, plan, monthly_spend, size, industry, website, createdAt → remote_created_at,
  * other traits → custom attributes), track → event (event → event_name, timestamp → created_at, properties → at most
  * ten flat metadata keys, revenue → price in cents), page and screen → the contact of context.traits with
- * last_seen_at ({@link #seenAt}). Pure: no I/O.
+ * last_seen_at ({@link #seenAt}). Objects in traits and properties are flattened ({@link #flattened}). Pure: no I/O.
  */
 public final class IntercomMapping {
 
@@ -139,7 +141,9 @@ public final class IntercomMapping {
     /**
      * The event of a track (without the contact): event_name, created_at in seconds (the call's timestamp, else
      * when the hub received it), metadata. {@code revenue} becomes {@code price} in cents with the call's currency
-     * (USD when none); nested properties are left out; of the rest, the first ten are kept.
+     * (USD when none); an object property is flattened ({@code cart: {items: 2}} is {@code cart_items}) unless it is
+     * one of Intercom's own (a Monetary Amount {@code {amount, currency}} or a Rich Link {@code {url, value}}), a
+     * list is left out; of the rest, the first ten keys are kept.
      */
     public static Mapped event(JsonNode call) {
         ObjectNode event = NODES.objectNode();
@@ -167,14 +171,20 @@ public final class IntercomMapping {
             if (metadata.containsKey("price") && (key.equals("revenue") || key.equals("currency"))) {
                 continue;
             }
-            if (v.isContainerNode()) {
-                notes.add("property " + key + " is nested: left out");
-            } else if (v.isNull()) {
-                continue;
-            } else if (metadata.size() >= MAX_METADATA_KEYS) {
-                dropped.add(key);
+            BiConsumer<String, JsonNode> keep = (name, value) -> {
+                if (value.isNull() || metadata.containsKey(name)) {
+                    return;
+                }
+                if (metadata.size() >= MAX_METADATA_KEYS) {
+                    dropped.add(name);
+                } else {
+                    metadata.put(name, value);
+                }
+            };
+            if (IntercomWriter.metadataObject(v)) {
+                keep.accept(key, v);
             } else {
-                metadata.put(key, v);
+                flattened(key, v, "property", keep, notes);
             }
         }
         if (!dropped.isEmpty()) {
@@ -212,28 +222,55 @@ public final class IntercomMapping {
     // ------------------------------------------------------------------ values
 
     /**
-     * Traits that are not standard fields, as custom attributes: strings, numbers and booleans under a name Intercom
-     * takes; the others are left out with a note (Intercom's custom attributes are flat).
+     * Traits that are not standard fields, as custom attributes (Intercom's are flat): strings, numbers and booleans
+     * under a name Intercom takes; an object's scalars under its name and theirs joined with '_' ({@code address:
+     * {city: "Paris"}} is {@code address_city}, as RudderStack's Intercom destination does since its issue #2471), after
+     * the traits of their own (a trait named {@code address_city} wins); lists and names Intercom refuses are left out
+     * with a note.
      */
     private static Map<String, JsonNode> custom(JsonNode traits, Set<String> standard, List<String> notes) {
         Map<String, JsonNode> custom = new LinkedHashMap<>();
+        BiConsumer<String, JsonNode> keep = (name, value) -> {
+            if (!ATTRIBUTE_NAME.matcher(name).matches()) {
+                notes.add("trait " + name + ": Intercom's attribute names take letters, digits, _, - and spaces"
+                        + " only: left out");
+            } else if (custom.containsKey(name) || standard.contains(name)) {
+                notes.add("trait " + name + " (flattened) is also a trait of its own: left out");
+            } else {
+                custom.put(name, value);
+            }
+        };
+        List<Map.Entry<String, JsonNode>> nested = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = traits.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (standard.contains(e.getKey())) {
                 continue;
             }
-            JsonNode v = e.getValue();
-            if (!ATTRIBUTE_NAME.matcher(e.getKey()).matches()) {
-                notes.add("trait " + e.getKey() + ": Intercom's attribute names take letters, digits, _, - and spaces"
-                        + " only: left out");
-            } else if (v.isContainerNode()) {
-                notes.add("trait " + e.getKey() + " is nested: left out");
+            if (e.getValue().isObject()) {
+                nested.add(e);
             } else {
-                custom.put(e.getKey(), v);
+                flattened(e.getKey(), e.getValue(), "trait", keep, notes);
             }
         }
+        nested.forEach(e -> flattened(e.getKey(), e.getValue(), "trait", keep, notes));
         return custom;
     }
+
+    /**
+     * Each scalar of {@code value} to {@code keep} under its name: an object's keys joined to {@code name} with '_', at
+     * any depth. A list is left out with a note: one attribute or key per element would fill Intercom's limits.
+     */
+    static void flattened(String name, JsonNode value, String what, BiConsumer<String, JsonNode> keep,
+                          List<String> notes) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(e -> flattened(name + "_" + e.getKey(), e.getValue(), what, keep, notes));
+        } else if (value.isArray()) {
+            notes.add(what + " " + name + " is a list: left out");
+        } else {
+            keep.accept(name, value);
+        }
+    }
+
 
     /** ISO-8601 (date-time or date) or a number (seconds, or milliseconds when that large) as UNIX seconds. */
     static Long epochSeconds(JsonNode value) {

@@ -123,13 +123,16 @@ abstract class TrackingContract {
             traits.put("createdAt", "2024-03-01T10:00:00Z");
             traits.put("plan_tier", "pro");
             traits.put("seats", n * 10);
+            // an object trait: flattened into address_city, address_geo_lat (Intercom's attributes are flat)
+            traits.put("address", Map.of("city", "Paris", "geo", Map.of("lat", 48.85)));
             // messageIds of the run's own, so the run's calls can be found in the inbox
             analytics.enqueue(IdentifyMessage.builder().userId(userId).messageId(run + "-i" + n).traits(traits));
             analytics.enqueue(GroupMessage.builder(run + "-acme").userId(userId).messageId(run + "-g" + n).traits(Map.of("name", "Acme " + run,
                     "plan", "enterprise", "monthly_spend", 1200.5, "industry", "Mining", "employees", 250,
                     "region", "emea")));
             analytics.enqueue(TrackMessage.builder("Order Completed").userId(userId).messageId(run + "-t" + n)
-                    .properties(Map.of("revenue", 12.34, "currency", "EUR", "sku", "SKU-" + n)));
+                    .properties(Map.of("revenue", 12.34, "currency", "EUR", "sku", "SKU-" + n,
+                            "shipping", Map.of("method", "express"))));
         }
         analytics.flush();
         await().atMost(PATIENCE).until(() -> sent.succeeded.size() == 9 || !sent.failed.isEmpty());
@@ -148,6 +151,8 @@ abstract class TrackingContract {
             assertThat(contact.path("signed_up_at").asLong()).isEqualTo(1709287200L);
             assertThat(contact.path("custom_attributes").path("plan_tier").asText()).isEqualTo("pro");
             assertThat(contact.path("custom_attributes").path("seats").asLong()).isEqualTo(n * 10L);
+            assertThat(contact.path("custom_attributes").path("address_city").asText()).isEqualTo("Paris");
+            assertThat(contact.path("custom_attributes").path("address_geo_lat").asDouble()).isEqualTo(48.85);
             List<String> companies = contact.path("companies").path("data").findValuesAsText("id");
             assertThat(companies).hasSize(1);
             companyId = companies.get(0);
@@ -158,6 +163,7 @@ abstract class TrackingContract {
             assertThat(event.path("metadata").path("price").path("amount").asLong()).isEqualTo(1234);
             assertThat(event.path("metadata").path("price").path("currency").asText()).isEqualTo("eur");
             assertThat(event.path("metadata").path("sku").asText()).isEqualTo("SKU-" + n);
+            assertThat(event.path("metadata").path("shipping_method").asText()).isEqualTo("express");
         }
         ObjectNode company = suite.sandbox().workspace().company(companyId);
         assertThat(company.path("company_id").asText()).isEqualTo(run + "-acme");
