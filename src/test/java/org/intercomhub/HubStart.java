@@ -9,6 +9,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,6 +75,31 @@ public final class HubStart {
     public HubStart withoutSchedules() {
         new PullCatalog().names().forEach(collection -> arg("sync.collections." + collection + ".cron", NEVER));
         return this;
+    }
+
+    /**
+     * With a push sync of companies (upsert by {@code company_id}) reading {@code query}, which never fires by
+     * schedule: its route file {@code push-<sync>.camel.yaml} written to {@code dir} and loaded after routes/ (without
+     * routes/demo/, whose push syncs fire every minute).
+     */
+    public HubStart withCompanyPushSync(Path dir, String sync, String query) {
+        Path file = dir.resolve("push-" + sync + ".camel.yaml");
+        try {
+            Files.writeString(file, """
+                    - templatedRoute:
+                        routeTemplateRef: intercom-push
+                        parameters:
+                          - { name: sync, value: %s }
+                          - { name: object, value: company }
+                          - { name: match, value: company_id }
+                          - { name: mode, value: upsert }
+                          - { name: cron, value: "%s" }
+                          - { name: query, value: "%s" }
+                    """.formatted(sync, NEVER, query));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return arg("camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + file);
     }
 
     /** A command-line setting; a later one of the same key replaces the earlier (Spring would join the two). */

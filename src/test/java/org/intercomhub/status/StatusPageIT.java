@@ -68,22 +68,10 @@ class StatusPageIT {
         amplitude = new AmplitudeStub(0, "status-page-amplitude-key");
         crm = new CrmStub(0, "status-page-crm-key");
         schema = ItDatabase.uniqueSchema("it_statuspage");
-        // one push sync of a model in the warehouse, run once below, never by schedule
         routes = Files.createTempDirectory("status-routes");
-        Files.writeString(routes.resolve("push-status.camel.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: intercom-push
-                    parameters:
-                      - { name: sync, value: status_companies }
-                      - { name: object, value: company }
-                      - { name: match, value: company_id }
-                      - { name: mode, value: upsert }
-                      - { name: cron, value: "%s" }
-                      - { name: query, value: "SELECT company_id, name FROM %s.crm_model" }
-                """.formatted(HubStart.NEVER, schema));
         HubStart start = HubStart.bare()
-                .arg("camel.main.routes-include-pattern",
-                        "file:routes/*.camel.yaml,file:" + routes.resolve("push-status.camel.yaml"))
+                // one push sync of a model in the warehouse, run once below, never by schedule
+                .withCompanyPushSync(routes, "status_companies", "SELECT company_id, name FROM " + schema + ".crm_model")
                 .arg("intercom.base-url", sandbox.baseUrl())
                 .arg("intercom.access-token", sandbox.config().accessToken())
                 .arg("analytics.url", amplitude.url())
@@ -155,7 +143,7 @@ class StatusPageIT {
             ItDatabase.POSTGRES.dropSchemas(schema);
         }
         if (routes != null) {
-            Files.deleteIfExists(routes.resolve("push-status.camel.yaml"));
+            Files.deleteIfExists(routes.resolve("push-status_companies.camel.yaml"));
             Files.deleteIfExists(routes);
         }
         for (AutoCloseable server : new AutoCloseable[] {sandbox, amplitude, crm}) {

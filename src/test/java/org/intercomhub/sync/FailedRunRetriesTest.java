@@ -41,25 +41,14 @@ class FailedRunRetriesTest {
 
     @BeforeAll
     static void startDemoHub() throws IOException {
-        // one push sync of the demo's company model that never fires by schedule (the demo's own fire every minute)
         routes = Files.createTempDirectory("retry-routes");
-        Files.writeString(routes.resolve("push-retry.camel.yaml"), """
-                - templatedRoute:
-                    routeTemplateRef: intercom-push
-                    parameters:
-                      - { name: sync, value: retry_companies }
-                      - { name: object, value: company }
-                      - { name: match, value: company_id }
-                      - { name: mode, value: upsert }
-                      - { name: cron, value: "%s" }
-                      - { name: query, value: "SELECT company_id, name FROM demo_models.crm_companies" }
-                """.formatted(HubStart.NEVER));
         hub = HubStart.demo("retry-test-" + System.nanoTime(), 20, 5)
                 .arg("intercom.max-retries", 0)
                 .arg("sync.retry-failed-runs", 2)
                 .arg("sync.retry-backoff", "2s")
-                .arg("camel.main.routes-include-pattern",
-                        "file:routes/*.camel.yaml,file:" + routes.resolve("push-retry.camel.yaml"))
+                // one push sync of the demo's company model that never fires by schedule
+                .withCompanyPushSync(routes, "retry_companies",
+                        "SELECT company_id, name FROM demo_models.crm_companies")
                 .withoutSchedules()
                 .run();
         sandbox = hub.getBean(SandboxServer.class);
@@ -70,7 +59,7 @@ class FailedRunRetriesTest {
     @AfterAll
     static void stop() throws IOException {
         hub.close();
-        Files.deleteIfExists(routes.resolve("push-retry.camel.yaml"));
+        Files.deleteIfExists(routes.resolve("push-retry_companies.camel.yaml"));
         Files.deleteIfExists(routes);
     }
 
