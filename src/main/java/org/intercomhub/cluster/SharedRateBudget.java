@@ -81,14 +81,13 @@ public class SharedRateBudget implements SharedBudget {
         }
         while (true) {
             long now = clock.millis();
-            List<long[]> rows = jdbc.query("SELECT window_ends_at, remaining, probe_until FROM " + table
-                    + " WHERE app_key = ?", (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}, appKey);
-            if (rows.isEmpty()) {
+            Row row = row();
+            if (row == null) {
                 create();
                 continue;
             }
-            long windowEnd = rows.get(0)[0];
-            long remaining = rows.get(0)[1];
+            long windowEnd = row.windowEnd();
+            long remaining = row.remaining();
             forgetIfBehind(windowEnd);
             if (windowEnd > now && remaining > 0) {
                 long taken = Math.max(1, Math.min(MAX_RESERVED, remaining / RESERVE_DIVISOR));
@@ -164,20 +163,30 @@ public class SharedRateBudget implements SharedBudget {
     @Override
     public Map<String, Object> status() {
         long now = clock.millis();
-        List<long[]> rows = jdbc.query("SELECT window_ends_at, remaining, probe_until FROM " + table
-                + " WHERE app_key = ?", (rs, n) -> new long[]{rs.getLong(1), rs.getLong(2), rs.getLong(3)}, appKey);
+        Row row = row();
+        boolean known = row != null && row.windowEnd() > now;
         Map<String, Object> status = new LinkedHashMap<>();
-        boolean known = !rows.isEmpty() && rows.get(0)[0] > now;
-        status.put("window_ends_at", known ? Instant.ofEpochMilli(rows.get(0)[0]).toString() : null);
-        status.put("remaining", known ? rows.get(0)[1] : null);
-        status.put("probing", !rows.isEmpty() && rows.get(0)[2] > now);
+        status.put("window_ends_at", known ? Instant.ofEpochMilli(row.windowEnd()).toString() : null);
+        status.put("remaining", known ? row.remaining() : null);
+        status.put("probing", row != null && row.probeUntil() > now);
         return status;
     }
 
     @Override
     public long remaining() {
-        Object remaining = status().get("remaining");
-        return remaining == null ? -1 : (Long) remaining;
+        Row row = row();
+        return row != null && row.windowEnd() > clock.millis() ? row.remaining() : -1;
+    }
+
+    /** The app's row, as every node reads it. */
+    private record Row(long windowEnd, long remaining, long probeUntil) {
+    }
+
+    /** The app's row, or null before the first request made it. */
+    private Row row() {
+        List<Row> rows = jdbc.query("SELECT window_ends_at, remaining, probe_until FROM " + table
+                + " WHERE app_key = ?", (rs, n) -> new Row(rs.getLong(1), rs.getLong(2), rs.getLong(3)), appKey);
+        return rows.isEmpty() ? null : rows.get(0);
     }
 
     private void create() {

@@ -8,8 +8,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.Route;
+import org.intercomhub.sync.FailedRunRetries;
 import org.intercomhub.sync.ScheduledRoutes;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -82,6 +84,7 @@ public class PushApi {
     /** Every sync with its definition, whether it is running, and its latest runs. */
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Instant> retriesDue = runs.retriesDue();
         syncs.all().forEach((name, sync) -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("object", PushDefinition.lower(sync.object()));
@@ -89,7 +92,7 @@ public class PushApi {
             entry.put("mode", PushDefinition.lower(sync.mode()));
             entry.put("missing", PushDefinition.lower(sync.missing()));
             entry.put("running", runs.isRunning(name) || cluster.busy("intercom-push", name));
-            entry.put("retry_at", runs.retryAt(name));
+            entry.put("retry_at", FailedRunRetries.text(retriesDue.get(name)));
             entry.put("recent_runs", runs.state().recentRuns(name, RECENT_RUNS));
             out.put(name, entry);
         });

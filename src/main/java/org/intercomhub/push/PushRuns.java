@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -247,9 +248,9 @@ public class PushRuns {
         }
     }
 
-    /** When the pending retry of the sync's failed run is due, or null (sync.retry-failed-runs). */
-    public String retryAt(String sync) {
-        return FailedRunRetries.text(retries.pending(GROUP, sync));
+    /** The pending retries of failed runs, by sync, when each is due (sync.retry-failed-runs). */
+    public Map<String, Instant> retriesDue() {
+        return retries.pending(GROUP);
     }
 
     PushWriter writer() {

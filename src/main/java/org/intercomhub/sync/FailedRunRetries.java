@@ -10,6 +10,7 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 import org.quartz.TriggerKey;
+import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -18,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs a pull or a push sync again soon after a run that failed (Intercom or a database down for longer than the
@@ -112,13 +115,28 @@ public class FailedRunRetries {
 
     /** When the pending retry of {@code quartz:group/name} fires, or null when there is none. */
     public Instant pending(String group, String name) {
+        return pending(group).get(name);
+    }
+
+    /**
+     * The pending retries of a route group's jobs, by job name, when each fires: one look-up of the group's retry
+     * triggers (there are none most of the time), not one per job, since every status answer asks.
+     */
+    public Map<String, Instant> pending(String group) {
+        Map<String, Instant> due = new HashMap<>();
         try {
-            Trigger trigger = ScheduledRoutes.scheduler(camel).getTrigger(retryKey(group, name));
-            Date next = trigger == null ? null : trigger.getNextFireTime();
-            return next == null ? null : next.toInstant();
+            Scheduler scheduler = ScheduledRoutes.scheduler(camel);
+            for (TriggerKey key : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(group + GROUP_SUFFIX))) {
+                Trigger trigger = scheduler.getTrigger(key);
+                Date next = trigger == null ? null : trigger.getNextFireTime();
+                if (next != null) {
+                    due.put(key.getName(), next.toInstant());
+                }
+            }
         } catch (SchedulerException e) {
-            return null;
+            log.debug("pending retries of {} not read: {}", group, e.getMessage());
         }
+        return due;
     }
 
     /** An instant as the status answers show it (ISO-8601), or null. */

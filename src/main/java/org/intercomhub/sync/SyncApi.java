@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +42,8 @@ public class SyncApi {
         body.put("collections", status.snapshot());
         Map<String, Map<String, Object>> schedules = status.schedules();
         // a failed run's retry, when one is pending (sync.retry-failed-runs)
-        schedules.forEach((collection, schedule) -> schedule.put("retry_at",
-                FailedRunRetries.text(retries.pending("intercom-pull", collection))));
+        Map<String, Instant> due = retries.pending("intercom-pull");
+        schedules.forEach((collection, schedule) -> schedule.put("retry_at", FailedRunRetries.text(due.get(collection))));
         body.put("schedules", schedules);
         sections.forEach((name, section) -> body.put(name, section.get()));
         respond(exchange.getMessage(), 200, body);
